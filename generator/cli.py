@@ -1,0 +1,41 @@
+"""`paper-digest`: the generator on its own, writing the Markdown tree to a folder.
+
+The site is not locked to MkDocs: any renderer that reads Markdown with YAML
+front matter can take the tree this writes.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .config import ConfigError
+from .pipeline import build_digest
+from .site import render_site
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="paper-digest", description=__doc__.splitlines()[0])
+    parser.add_argument("out", type=Path, help="folder to write the Markdown tree into")
+    parser.add_argument("--content", type=Path, default=Path("content"),
+                        help="content folder with sources/, themes.yml, curation.yml (default: content)")
+    parser.add_argument("--strict", action="store_true", help="exit 1 if there is any warning")
+    args = parser.parse_args(argv)
+    try:
+        digest = build_digest(args.content)
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for diagnostic in digest.diagnostics:
+        print(f"warning: {diagnostic}", file=sys.stderr)
+    files = render_site(digest)
+    for rel, text in sorted(files.items()):
+        target = args.out / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    print(f"wrote {len(files)} files for {len(digest.papers)} papers to {args.out}")
+    return 1 if args.strict and digest.diagnostics else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,39 @@
+"""Paper ids: URL slugs of titles, and the key that decides two titles are one paper."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+MAX_SLUG = 80
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def title_key(title: str) -> str:
+    """Titles are the same paper when they match ignoring case, punctuation and spacing."""
+    return _NOT_WORD.sub("", unicodedata.normalize("NFKC", title).casefold())
+
+
+def slugify(title: str, max_len: int = MAX_SLUG) -> str:
+    """Lowercase ASCII with hyphens, cut at a word boundary; "paper" when nothing is left."""
+    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
+    slug = _NOT_SLUG.sub("-", ascii_text.lower()).strip("-")
+    if len(slug) > max_len:
+        head = slug[: max_len + 1]
+        slug = head[: head.rfind("-")] if "-" in head else slug[:max_len]
+    return slug.strip("-") or "paper"
+
+
+def unique_ids(titles: list[str]) -> list[str]:
+    """Slugs made unique in order: the first keeps the plain slug, then -2, -3 ..."""
+    taken: set[str] = set()
+    ids = []
+    for title in titles:
+        base = slugify(title)
+        candidate, n = base, 1
+        while candidate in taken:
+            n += 1
+            candidate = f"{base}-{n}"
+        taken.add(candidate)
+        ids.append(candidate)
+    return ids

@@ -1,0 +1,157 @@
+"""Rendering: a Digest -> Markdown pages, through Jinja2 templates in templates/.
+
+Every value that comes from a source file is untrusted. In the Markdown we write,
+such values only ever appear HTML-escaped (autoescape) inside raw HTML blocks,
+in the middle of a line, so Markdown never parses them: no emphasis, heading,
+table, link or front-matter key can come out of a title or an abstract.
+Front matter is written by python-frontmatter (yaml.safe_dump); its `title` is
+HTML-escaped too, because Material prints `page.meta.title` unescaped.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+from collections import Counter
+from functools import lru_cache
+from urllib.parse import quote_plus
+
+import frontmatter
+import jinja2
+from markupsafe import escape
+
+from .model import Paper
+from .pipeline import Digest
+
+SNIPPET_CHARS = 280
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(])")
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("generator", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["snippet"] = snippet
+    env.filters["human_date"] = human_date
+    env.globals["search_links"] = search_links
+    return env
+
+
+def relative_url(from_page: str, to: str) -> str:
+    """A link from one directory-style URL ("papers/x/") to another, as the browser
+    resolves it; raw HTML links are not rewritten by MkDocs, so we do it here."""
+    start = from_page if from_page.endswith("/") or not from_page else posixpath.dirname(from_page)
+    target = posixpath.relpath(to or ".", start or ".")
+    if to.endswith("/") and not target.endswith("/"):
+        target += "/"
+    return "./" if target in (".", "./") else target
+
+
+def snippet(text: str, limit: int = SNIPPET_CHARS) -> str:
+    """One or two sentences of the abstract, cut at a word with an ellipsis if long."""
+    sentences = _SENTENCE_END.split(text)
+    out = sentences[0]
+    if len(sentences) > 1 and len(out) + len(sentences[1]) < limit:
+        out = f"{out} {sentences[1]}"
+    if len(out) > limit:
+        cut = out[:limit].rsplit(" ", 1)[0]
+        out = cut.rstrip(",;:") + " …"
+    return out
+
+
+def human_date(paper: Paper) -> str:
+    if paper.date is None:
+        return "date unknown"
+    text = f"{paper.date:%b} {paper.date.day}, {paper.date.year}"
+    return f"{text} (year inferred)" if paper.date_inferred else text
+
+
+def search_links(title: str) -> list[tuple[str, str]]:
+    q = quote_plus(title)
+    return [
+        ("arXiv", f"https://arxiv.org/search/?query={q}&searchtype=title"),
+        ("Semantic Scholar", f"https://www.semanticscholar.org/search?q={q}"),
+        ("Google Scholar", f"https://scholar.google.com/scholar?q={q}"),
+    ]
+
+
+def newest_first(papers) -> list[Paper]:
+    """Dated papers newest first, then undated ones; ties by id, so the order is stable."""
+    dated = sorted((p for p in papers if p.date), key=lambda p: (-p.date.toordinal(), p.id))
+    return dated + sorted((p for p in papers if not p.date), key=lambda p: p.id)
+
+
+def most_upvoted(papers, n: int) -> list[Paper]:
+    voted = [p for p in papers if p.upvotes]
+    return sorted(voted, key=lambda p: (-p.upvotes, p.id))[:n]
+
+
+def year_counts(papers) -> list[tuple[str, int]]:
+    counts = Counter(str(p.date.year) if p.date else "undated" for p in papers)
+    return sorted(counts.items(), key=lambda kv: (kv[0] == "undated", kv[0]), reverse=False)
+
+
+def to_markdown(meta: dict, body: str) -> str:
+    return frontmatter.dumps(frontmatter.Post(body, **meta), sort_keys=True) + "\n"
+
+
+class PageRenderer:
+    """Holds what every page needs (themes, titles, related papers) for one Digest."""
+
+    def __init__(self, digest: Digest, related: dict[str, tuple[str, ...]] | None = None):
+        self.digest = digest
+        self.related = related or {}
+        self.by_id = {p.id: p for p in digest.papers}
+        self.theme_by_slug = {t.slug: t for t in digest.themes}
+        self.env = environment()
+
+    def _render(self, template: str, page_url: str, **values) -> str:
+        def url(to: str) -> str:
+            return relative_url(page_url, to)
+        return self.env.get_template(template).render(
+            digest=self.digest, themes=self.digest.themes, theme_by_slug=self.theme_by_slug,
+            url=url, page_url=page_url, **values)
+
+    def item_context(self, paper: Paper, exclude_theme: str | None = None) -> dict:
+        return {
+            "paper": paper,
+            "themes": [a.theme for a in self.digest.assignments[paper.id] if a.theme != exclude_theme],
+        }
+
+    def paper_page(self, paper: Paper) -> str:
+        page_url = paper.url
+        body = self._render(
+            "paper.md.j2", page_url, paper=paper,
+            assignments=self.digest.assignments[paper.id],
+            exclusions=self.digest.exclusions.get(paper.id, ()),
+            related=[self.by_id[r] for r in self.related.get(paper.id, ())],
+        )
+        return to_markdown({"title": str(escape(paper.title))}, body)
+
+    def listing_page(self, template: str, page_url: str, title: str, papers, **values) -> str:
+        ordered = newest_first(papers)
+        body = self._render(template, page_url, papers=ordered, years=year_counts(ordered),
+                            items=[self.item_context(p, values.get("theme_slug")) for p in ordered],
+                            **values)
+        return to_markdown({"title": title}, body)
+
+    def theme_page(self, theme) -> str:
+        papers = self.digest.papers_in(theme.slug)
+        return self.listing_page("theme.md.j2", f"themes/{theme.slug}/", theme.title, papers,
+                                 theme=theme, theme_slug=theme.slug)
+
+    def all_papers_page(self) -> str:
+        return self.listing_page("papers.md.j2", "papers/", "All papers", self.digest.papers,
+                                 theme_slug=None)
+
+    def home_page(self) -> str:
+        papers = self.digest.papers
+        body = self._render("home.md.j2", "", newest=newest_first(papers)[:10],
+                            upvoted=most_upvoted(papers, 10),
+                            counts={t.slug: len(self.digest.papers_in(t.slug)) for t in self.digest.themes})
+        return to_markdown({"title": "Home"}, body)

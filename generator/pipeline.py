@@ -1,0 +1,67 @@
+"""The build, top to bottom: read -> parse -> merge -> themes -> curation.
+
+`build_digest` gathers everything into one Digest value; rendering is a
+separate step (`site.render_site`) so the same Digest feeds MkDocs and the CLI.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .curation import apply_curation, load_curation
+from .merge import merge_entries
+from .model import Assignment, Diagnostic, Paper, ParsedSource
+from .parse import parse_source
+from .sources import read_source, source_paths
+from .themes import Theme, assign_themes, load_themes
+
+
+@dataclass(frozen=True)
+class Digest:
+    papers: tuple[Paper, ...]  # sorted by id
+    themes: tuple[Theme, ...]
+    assignments: dict[str, tuple[Assignment, ...]]  # paper id -> in themes.yml order
+    exclusions: dict[str, tuple[tuple[str, str], ...]]  # paper id -> (theme, reason)
+    sources: tuple[ParsedSource, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+    def papers_in(self, slug: str) -> list[Paper]:
+        return [p for p in self.papers if any(a.theme == slug for a in self.assignments[p.id])]
+
+    def assignment(self, paper_id: str, slug: str) -> Assignment | None:
+        return next((a for a in self.assignments[paper_id] if a.theme == slug), None)
+
+
+def read_all(sources_dir: Path) -> tuple[list[ParsedSource], list[Diagnostic]]:
+    parsed, diagnostics = [], []
+    for path in source_paths(sources_dir):
+        source, problems = read_source(path)
+        diagnostics.extend(problems)
+        if source is None:
+            parsed.append(ParsedSource(path.name, "unreadable", (), ()))
+            continue
+        result = parse_source(source)
+        parsed.append(result)
+        diagnostics.extend(result.diagnostics)
+    return parsed, diagnostics
+
+
+def build_digest(content_dir: Path) -> Digest:
+    """Raises ConfigError for a broken themes.yml or curation.yml."""
+    themes = load_themes(content_dir / "themes.yml")
+    pins = load_curation(content_dir / "curation.yml", {t.slug for t in themes})
+    parsed, diagnostics = read_all(content_dir / "sources")
+    merged = merge_entries(e for source in parsed for e in source.entries)
+    by_rules = {p.id: assign_themes(themes, p) for p in merged}
+    curated, exclusions, warnings = apply_curation(pins, by_rules)
+    order = {t.slug: i for i, t in enumerate(themes)}
+    assignments = {pid: tuple(sorted(items, key=lambda a: order[a.theme]))
+                   for pid, items in curated.items()}
+    return Digest(
+        papers=tuple(sorted(merged, key=lambda p: p.id)),
+        themes=themes,
+        assignments=assignments,
+        exclusions=exclusions,
+        sources=tuple(parsed),
+        diagnostics=tuple(diagnostics + warnings),
+    )

@@ -1,0 +1,193 @@
+"""Themes: the themes.yml schema and assignment of papers with evidence.
+
+A theme is a set of evidence rules. Each rule lists terms (whole words or
+phrases; `*` at either end of a term stands for letters, as in `*BERT`), the
+weight of a match in the title and per mention in the abstract, and optionally
+other terms it needs for company. A paper joins the theme when its score
+reaches the threshold and no veto applies. The evidence is kept so that every
+page can show why a paper is where it is.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import ConfigError, Field, Schema, load_yaml
+from .model import Assignment, Evidence, Paper
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Terms:
+    """Compiled whole-word alternatives; keeps the written terms for messages."""
+
+    written: tuple[str, ...]
+    pattern: re.Pattern
+
+    def find(self, text: str) -> list[str]:
+        return [m.group(0) for m in self.pattern.finditer(text)]
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    terms: Terms
+    title: float
+    abstract: float
+    abstract_cap: int
+    needs: Terms | None
+
+
+@dataclass(frozen=True)
+class Veto:
+    """Terms that keep a paper out unless its title already carries strong evidence."""
+
+    name: str
+    terms: Terms
+    unless_title_score: float
+
+
+@dataclass(frozen=True)
+class Theme:
+    slug: str
+    title: str
+    description: str
+    threshold: float
+    rules: tuple[Rule, ...]
+    vetoes: tuple[Veto, ...]
+
+
+def compile_terms(terms: tuple[str, ...], case_sensitive: bool, schema: Schema, key: str) -> Terms:
+    parts = []
+    for i, term in enumerate(terms):
+        body = term.strip("*")
+        if not body or "*" in body:
+            raise schema.error(f"{key}[{i}]", f"bad term {term!r}: '*' only at the start or end")
+        words = [re.escape(w) for w in re.split(r"[\s-]+", body) if w]
+        core = r"[\s\-]+".join(words)
+        left = r"\w*" if term.startswith("*") else ""
+        right = r"\w*" if term.endswith("*") else ""
+        parts.append(rf"(?<!\w){left}{core}{right}(?!\w)")
+    flags = 0 if case_sensitive else re.IGNORECASE
+    try:
+        return Terms(terms, re.compile("|".join(parts), flags))
+    except re.error as exc:  # pragma: no cover - escaped terms always compile
+        raise schema.error(key, f"bad pattern: {exc}") from None
+
+
+def load_themes(path: Path, display: str = "content/themes.yml") -> tuple[Theme, ...]:
+    schema = Schema(display)
+    data = load_yaml(path, display)
+    top = Schema(display, Field("themes", lambda v, k: v)).validate(data, "")
+    raw_themes = top["themes"]
+    if not isinstance(raw_themes, list) or not raw_themes:
+        raise ConfigError(display, "themes", "expected a non-empty list of themes")
+
+    def terms_field(value, key, case_key_value=False):
+        return schema.strings(value, key)
+
+    def rule(value, key) -> Rule:
+        fields = Schema(display,
+                        Field("name", schema.string),
+                        Field("terms", schema.strings),
+                        Field("case_sensitive", _boolean(schema), False, False),
+                        Field("title", schema.number, False, 0.0),
+                        Field("abstract", schema.number, False, 0.0),
+                        Field("abstract_cap", _count(schema), False, 1),
+                        Field("needs", schema.strings, False, None)).validate(value, key)
+        cs = fields["case_sensitive"]
+        return Rule(fields["name"], compile_terms(fields["terms"], cs, schema, f"{key}.terms"),
+                    fields["title"], fields["abstract"], fields["abstract_cap"],
+                    compile_terms(fields["needs"], False, schema, f"{key}.needs")
+                    if fields["needs"] else None)
+
+    def veto(value, key) -> Veto:
+        fields = Schema(display,
+                        Field("name", schema.string),
+                        Field("terms", schema.strings),
+                        Field("unless_title_score", schema.number, False, float("inf")),
+                        ).validate(value, key)
+        return Veto(fields["name"], compile_terms(fields["terms"], False, schema, f"{key}.terms"),
+                    fields["unless_title_score"])
+
+    def theme(value, key) -> Theme:
+        fields = Schema(display,
+                        Field("slug", schema.string),
+                        Field("title", schema.string),
+                        Field("description", schema.string),
+                        Field("threshold", schema.number),
+                        Field("rules", lambda v, k: schema.items(v, k, rule)),
+                        Field("vetoes", lambda v, k: schema.items(v, k, veto), False, ()),
+                        ).validate(value, key)
+        if not SLUG.match(fields["slug"]):
+            raise schema.error(f"{key}.slug", f"{fields['slug']!r} is not a slug (a-z, 0-9, hyphens)")
+        if not fields["rules"]:
+            raise schema.error(f"{key}.rules", "a theme needs at least one rule")
+        return Theme(fields["slug"], fields["title"], fields["description"], fields["threshold"],
+                     fields["rules"], fields["vetoes"])
+
+    themes = schema.items(raw_themes, "themes", theme)
+    seen: set[str] = set()
+    for i, t in enumerate(themes):
+        if t.slug in seen:
+            raise schema.error(f"themes[{i}].slug", f"duplicate slug {t.slug!r}")
+        seen.add(t.slug)
+    return themes
+
+
+def _boolean(schema: Schema):
+    def check(value, key):
+        if not isinstance(value, bool):
+            raise schema.error(key, "expected true or false")
+        return value
+    return check
+
+
+def _count(schema: Schema):
+    def check(value, key):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise schema.error(key, "expected a whole number of at least 1")
+        return value
+    return check
+
+
+def score_theme(theme: Theme, paper: Paper) -> tuple[float, tuple[Evidence, ...], bool]:
+    """The theme's score for a paper, its evidence, and whether it is assigned."""
+    text = f"{paper.title} {paper.abstract}"
+    evidence: list[Evidence] = []
+    score = title_score = 0.0
+    for rule in theme.rules:
+        if rule.needs is not None and not rule.needs.find(text):
+            continue
+        in_title = rule.terms.find(paper.title)
+        if in_title and rule.title:
+            evidence.append(Evidence(in_title[0], "title", rule.title))
+            score += rule.title
+            title_score += rule.title
+        in_abstract = rule.terms.find(paper.abstract)
+        if in_abstract and rule.abstract:
+            counted = min(len(in_abstract), rule.abstract_cap)
+            weight = rule.abstract * counted
+            shown = ", ".join(dict.fromkeys(in_abstract))
+            evidence.append(Evidence(shown, "abstract", weight))
+            score += weight
+    assigned = score >= theme.threshold
+    if assigned:
+        for v in theme.vetoes:
+            hit = v.terms.find(text)
+            if hit and title_score < v.unless_title_score:
+                evidence.append(Evidence(f"{hit[0]} (veto: {v.name})", "veto", 0.0))
+                assigned = False
+                break
+    return score, tuple(evidence), assigned
+
+
+def assign_themes(themes: tuple[Theme, ...], paper: Paper) -> tuple[Assignment, ...]:
+    out = []
+    for theme in themes:
+        score, evidence, assigned = score_theme(theme, paper)
+        if assigned:
+            out.append(Assignment(theme.slug, score, evidence))
+    return tuple(out)
