@@ -35,6 +35,8 @@ def on_config(config):
         {"Home": "index.md"},
         {"Themes": [{t.title: f"themes/{t.slug}.md"} for t in themes]},
         {"All papers": "papers/index.md"},
+        {"Trends": "trends.md"},
+        {"Build report": "report.md"},
         {"About": "about.md"},
     ]
     return config

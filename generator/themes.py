@@ -38,6 +38,7 @@ class Rule:
     abstract: float
     abstract_cap: int
     needs: Terms | None
+    near: Terms | None
 
 
 @dataclass(frozen=True)
@@ -96,12 +97,13 @@ def load_themes(path: Path, display: str = "content/themes.yml") -> tuple[Theme,
                         Field("title", schema.number, False, 0.0),
                         Field("abstract", schema.number, False, 0.0),
                         Field("abstract_cap", _count(schema), False, 1),
-                        Field("needs", schema.strings, False, None)).validate(value, key)
+                        Field("needs", schema.strings, False, None),
+                        Field("near", schema.strings, False, None)).validate(value, key)
         cs = fields["case_sensitive"]
         return Rule(fields["name"], compile_terms(fields["terms"], cs, schema, f"{key}.terms"),
                     fields["title"], fields["abstract"], fields["abstract_cap"],
-                    compile_terms(fields["needs"], False, schema, f"{key}.needs")
-                    if fields["needs"] else None)
+                    _optional_terms(fields["needs"], schema, f"{key}.needs"),
+                    _optional_terms(fields["near"], schema, f"{key}.near"))
 
     def veto(value, key) -> Veto:
         fields = Schema(display,
@@ -137,6 +139,21 @@ def load_themes(path: Path, display: str = "content/themes.yml") -> tuple[Theme,
     return themes
 
 
+def _optional_terms(terms, schema: Schema, key: str) -> Terms | None:
+    return compile_terms(terms, False, schema, key) if terms else None
+
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+
+
+def _find(rule: Rule, text: str) -> list[str]:
+    """Matches of the rule's terms; with `near`, only in sentences that also name a near term."""
+    if rule.near is None:
+        return rule.terms.find(text)
+    return [hit for sentence in _SENTENCE.split(text) if rule.near.find(sentence)
+            for hit in rule.terms.find(sentence)]
+
+
 def _boolean(schema: Schema):
     def check(value, key):
         if not isinstance(value, bool):
@@ -161,12 +178,12 @@ def score_theme(theme: Theme, paper: Paper) -> tuple[float, tuple[Evidence, ...]
     for rule in theme.rules:
         if rule.needs is not None and not rule.needs.find(text):
             continue
-        in_title = rule.terms.find(paper.title)
+        in_title = _find(rule, paper.title)
         if in_title and rule.title:
             evidence.append(Evidence(in_title[0], "title", rule.title))
             score += rule.title
             title_score += rule.title
-        in_abstract = rule.terms.find(paper.abstract)
+        in_abstract = _find(rule, paper.abstract)
         if in_abstract and rule.abstract:
             counted = min(len(in_abstract), rule.abstract_cap)
             weight = rule.abstract * counted
