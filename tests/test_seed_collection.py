@@ -1,0 +1,115 @@
+"""The real seed collection: counts, pages for every title, theme pages, papers.json."""
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+
+from generator.ids import title_key
+from generator.pipeline import build_digest
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO / "content" / "sources"
+
+
+def seed_digest():
+    return build_digest(REPO / "content")
+
+
+def test_seed_files_are_shipped_byte_for_byte():
+    shared = REPO.parent / "shared" / "seeds"
+    if shared.is_dir():  # beside the repository in development and CI
+        for seed in shared.glob("*.txt"):
+            assert (SEEDS / seed.name).read_bytes() == seed.read_bytes()
+    assert len(list(SEEDS.glob("*.txt"))) >= 5
+
+
+def test_seeds_have_458_entries_and_414_distinct_papers_with_no_warning():
+    digest = seed_digest()
+    entries = sum(len(s.entries) for s in digest.sources)
+    assert entries == 458
+    assert len(digest.papers) == 414
+    assert sum(len(p.sources) for p in digest.papers) == 458
+    assert digest.diagnostics == ()
+    assert {s.layout for s in digest.sources} == {"compact", "rich"}
+
+
+def test_every_paper_id_is_unique_and_short():
+    ids = [p.id for p in seed_digest().papers]
+    assert len(set(ids)) == len(ids)
+    assert all(0 < len(i) <= 80 and i == i.lower() and i.isascii() for i in ids)
+
+
+class _Text(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.h1, self._in_h1, self.links = [], False, []
+
+    def handle_starttag(self, tag, attrs):
+        self._in_h1 = self._in_h1 or tag == "h1"
+        if tag == "a":
+            self.links.append(dict(attrs).get("href", ""))
+
+    def handle_endtag(self, tag):
+        if tag == "h1":
+            self._in_h1 = False
+
+    def handle_data(self, data):
+        if self._in_h1:
+            self.h1.append(data)
+
+
+def parse_html(path: Path) -> _Text:
+    parser = _Text()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def test_every_seed_title_has_a_page_with_that_title(seed_site):
+    digest = seed_digest()
+    by_key = {title_key(p.title): p for p in digest.papers}
+    for source in digest.sources:
+        for entry in source.entries:
+            paper = by_key[title_key(entry.title)]
+            page = seed_site / "papers" / paper.id / "index.html"
+            assert "".join(parse_html(page).h1).strip() == paper.title
+
+
+def test_theme_pages_list_exactly_their_papers(seed_site):
+    digest = seed_digest()
+    for theme in digest.themes:
+        page = parse_html(seed_site / "themes" / theme.slug / "index.html")
+        linked = {h.rstrip("/").rsplit("/", 1)[-1] for h in page.links if "/papers/" in h}
+        expected = {p.id for p in digest.papers_in(theme.slug)}
+        assert expected, theme.slug
+        assert expected <= linked
+        assert {i for i in linked if i in {p.id for p in digest.papers}} - expected <= set(), theme.slug
+
+
+def test_all_papers_page_lists_every_paper_themed_or_not(seed_site):
+    page = parse_html(seed_site / "papers" / "index.html")
+    linked = {h.rstrip("/").rsplit("/", 1)[-1] for h in page.links}
+    assert {p.id for p in seed_digest().papers} <= linked
+
+
+def test_papers_json_follows_the_data_contract(seed_site):
+    data = json.loads((seed_site / "papers.json").read_text(encoding="utf-8"))
+    papers = data["papers"]
+    assert len(papers) == 414
+    assert [p["id"] for p in papers] == sorted(p["id"] for p in papers)
+    fields = {"id", "title", "abstract", "url", "themes", "date", "date_inferred", "authors",
+              "organization", "upvotes", "code", "sources"}
+    for p in papers:
+        assert fields <= set(p)
+        assert p["url"] == f"papers/{p['id']}/"
+        assert (seed_site / p["url"] / "index.html").is_file()
+        assert all(u.startswith(("http://", "https://")) for u in p["code"])
+        assert all(":" in s and s.split(":")[0].endswith(".txt") for s in p["sources"])
+    assert sum(len(p["sources"]) for p in papers) == 458
+    inferred = [p for p in papers if p["date_inferred"]]
+    assert inferred and all(p["date"] for p in inferred)
+
+
+def test_paper_pages_are_not_in_the_nav(seed_site):
+    home = (seed_site / "index.html").read_text(encoding="utf-8")
+    nav = home[home.find('<nav class="md-nav md-nav--primary"'):home.find("</nav>", home.find('md-nav--primary'))]
+    assert "themes/mamba-ssm/" in nav
+    assert "papers/" in nav and nav.count("papers/") < 5
