@@ -2,9 +2,12 @@
 
 A theme is a set of evidence rules. Each rule lists terms (whole words or
 phrases; `*` at either end of a term stands for letters, as in `*BERT`), the
-weight of a match in the title and per mention in the abstract, and optionally
-other terms it needs for company. A paper joins the theme when its score
-reaches the threshold and no veto applies. The evidence is kept so that every
+weight of a match in the title and per mention in the abstract (negative
+weights count against the theme; `count: distinct` counts each different term
+once), and optionally other terms it needs in the paper (`needs`) or in the
+same sentence (`near`). A paper joins the theme when its score reaches the
+threshold and no veto applies; a veto may look at the title, the abstract or
+both (`where`). content/themes.yml documents every key. The evidence is kept so that every
 page can show why a paper is where it is.
 """
 from __future__ import annotations
@@ -17,6 +20,8 @@ from .config import ConfigError, Field, Schema, load_yaml
 from .model import Assignment, Evidence, Paper
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+VETO_WHERE = ("title", "abstract", "anywhere")
+RULE_COUNT = ("mentions", "distinct")
 
 
 @dataclass(frozen=True)
@@ -39,15 +44,20 @@ class Rule:
     abstract_cap: int
     needs: Terms | None
     near: Terms | None
+    count: str = "mentions"
 
 
 @dataclass(frozen=True)
 class Veto:
-    """Terms that keep a paper out unless its title already carries strong evidence."""
+    """Terms that keep a paper out unless its title already carries strong evidence.
+
+    `where` says which part of the paper the terms must be in: "title",
+    "abstract" or "anywhere"."""
 
     name: str
     terms: Terms
     unless_title_score: float
+    where: str = "anywhere"
 
 
 @dataclass(frozen=True)
@@ -67,13 +77,14 @@ def compile_terms(terms: tuple[str, ...], case_sensitive: bool, schema: Schema, 
         if not body or "*" in body:
             raise schema.error(f"{key}[{i}]", f"bad term {term!r}: '*' only at the start or end")
         words = [re.escape(w) for w in re.split(r"[\s-]+", body) if w]
-        core = r"[\s\-]+".join(words)
+        core = r"[\s\-]*".join(words)
         left = r"\w*" if term.startswith("*") else ""
         right = r"\w*" if term.endswith("*") else ""
-        parts.append(rf"(?<!\w){left}{core}{right}(?!\w)")
+        parts.append(f"{left}{core}{right}")
     flags = 0 if case_sensitive else re.IGNORECASE
     try:
-        return Terms(terms, re.compile("|".join(parts), flags))
+        # the word boundaries stand outside the alternation, so each position is tried once
+        return Terms(terms, re.compile(rf"(?<!\w)(?:{'|'.join(parts)})(?!\w)", flags))
     except re.error as exc:  # pragma: no cover - escaped terms always compile
         raise schema.error(key, f"bad pattern: {exc}") from None
 
@@ -98,21 +109,26 @@ def load_themes(path: Path, display: str = "content/themes.yml") -> tuple[Theme,
                         Field("abstract", schema.number, False, 0.0),
                         Field("abstract_cap", _count(schema), False, 1),
                         Field("needs", schema.strings, False, None),
-                        Field("near", schema.strings, False, None)).validate(value, key)
+                        Field("near", schema.strings, False, None),
+                        Field("count", _choice(schema, RULE_COUNT), False, "mentions"),
+                        ).validate(value, key)
         cs = fields["case_sensitive"]
         return Rule(fields["name"], compile_terms(fields["terms"], cs, schema, f"{key}.terms"),
                     fields["title"], fields["abstract"], fields["abstract_cap"],
                     _optional_terms(fields["needs"], schema, f"{key}.needs"),
-                    _optional_terms(fields["near"], schema, f"{key}.near"))
+                    _optional_terms(fields["near"], schema, f"{key}.near"), fields["count"])
 
     def veto(value, key) -> Veto:
         fields = Schema(display,
                         Field("name", schema.string),
                         Field("terms", schema.strings),
                         Field("unless_title_score", schema.number, False, float("inf")),
+                        Field("case_sensitive", _boolean(schema), False, False),
+                        Field("where", _choice(schema, VETO_WHERE), False, "anywhere"),
                         ).validate(value, key)
-        return Veto(fields["name"], compile_terms(fields["terms"], False, schema, f"{key}.terms"),
-                    fields["unless_title_score"])
+        return Veto(fields["name"],
+                    compile_terms(fields["terms"], fields["case_sensitive"], schema, f"{key}.terms"),
+                    fields["unless_title_score"], fields["where"])
 
     def theme(value, key) -> Theme:
         fields = Schema(display,
@@ -154,10 +170,23 @@ def _find(rule: Rule, text: str) -> list[str]:
             for hit in rule.terms.find(sentence)]
 
 
+def _normal(hit: str) -> str:
+    """One spelling per term: case, hyphens and spaces do not make a mention distinct."""
+    return re.sub(r"[\s\-]+", "", hit.lower())
+
+
 def _boolean(schema: Schema):
     def check(value, key):
         if not isinstance(value, bool):
             raise schema.error(key, "expected true or false")
+        return value
+    return check
+
+
+def _choice(schema: Schema, choices: tuple[str, ...]):
+    def check(value, key):
+        if value not in choices:
+            raise schema.error(key, f"expected one of {', '.join(choices)}, got {value!r}")
         return value
     return check
 
@@ -185,15 +214,18 @@ def score_theme(theme: Theme, paper: Paper) -> tuple[float, tuple[Evidence, ...]
             title_score += rule.title
         in_abstract = _find(rule, paper.abstract)
         if in_abstract and rule.abstract:
-            counted = min(len(in_abstract), rule.abstract_cap)
+            mentions = (len(in_abstract) if rule.count == "mentions"
+                        else len({_normal(hit) for hit in in_abstract}))
+            counted = min(mentions, rule.abstract_cap)
             weight = rule.abstract * counted
             shown = ", ".join(dict.fromkeys(in_abstract))
             evidence.append(Evidence(shown, "abstract", weight))
             score += weight
     assigned = score >= theme.threshold
     if assigned:
+        parts = {"title": paper.title, "abstract": paper.abstract, "anywhere": text}
         for v in theme.vetoes:
-            hit = v.terms.find(text)
+            hit = v.terms.find(parts[v.where])
             if hit and title_score < v.unless_title_score:
                 evidence.append(Evidence(f"{hit[0]} (veto: {v.name})", "veto", 0.0))
                 assigned = False
