@@ -30,8 +30,13 @@ class Terms:
 
     written: tuple[str, ...]
     pattern: re.Pattern
+    literals: tuple[str, ...] = ()  # lowercase words every match contains
 
     def find(self, text: str) -> list[str]:
+        # a substring test in C rules out most texts before the regex runs
+        lowered = text.lower()
+        if self.literals and not any(lit in lowered for lit in self.literals):
+            return []
         return [m.group(0) for m in self.pattern.finditer(text)]
 
 
@@ -72,11 +77,14 @@ class Theme:
 
 def compile_terms(terms: tuple[str, ...], case_sensitive: bool, schema: Schema, key: str) -> Terms:
     parts = []
+    literals = set()
     for i, term in enumerate(terms):
         body = term.strip("*")
         if not body or "*" in body:
             raise schema.error(f"{key}[{i}]", f"bad term {term!r}: '*' only at the start or end")
-        words = [re.escape(w) for w in re.split(r"[\s-]+", body) if w]
+        raw_words = [w for w in re.split(r"[\s-]+", body) if w]
+        literals.add(raw_words[0].lower())
+        words = [re.escape(w) for w in raw_words]
         core = r"[\s\-]*".join(words)
         left = r"\w*" if term.startswith("*") else ""
         right = r"\w*" if term.endswith("*") else ""
@@ -84,7 +92,8 @@ def compile_terms(terms: tuple[str, ...], case_sensitive: bool, schema: Schema, 
     flags = 0 if case_sensitive else re.IGNORECASE
     try:
         # the word boundaries stand outside the alternation, so each position is tried once
-        return Terms(terms, re.compile(rf"(?<!\w)(?:{'|'.join(parts)})(?!\w)", flags))
+        return Terms(terms, re.compile(rf"(?<!\w)(?:{'|'.join(parts)})(?!\w)", flags),
+                     tuple(sorted(literals)))
     except re.error as exc:  # pragma: no cover - escaped terms always compile
         raise schema.error(key, f"bad pattern: {exc}") from None
 
