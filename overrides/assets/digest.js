@@ -46,6 +46,9 @@
   }
 
   function init() {
+    // Material's search dialog has no accessible name; screen readers need one.
+    var search = document.querySelector(".md-search[role=dialog]");
+    if (search && !search.hasAttribute("aria-label")) search.setAttribute("aria-label", "Search");
     Array.prototype.forEach.call(document.querySelectorAll("form.pd-filters"), setup);
   }
 
