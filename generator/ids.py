@@ -10,8 +10,12 @@ _NOT_WORD = re.compile(r"[\W_]+")
 
 
 def title_key(title: str) -> str:
-    """Titles are the same paper when they match ignoring case, punctuation and spacing."""
-    return _NOT_WORD.sub("", unicodedata.normalize("NFKC", title).casefold())
+    """Titles are the same paper when they match ignoring case, punctuation and spacing.
+
+    A title of punctuation or symbols only ("***", an emoji) has no letters to compare;
+    it keeps its symbols (spacing still ignored) rather than matching every such title."""
+    folded = unicodedata.normalize("NFKC", title).casefold()
+    return _NOT_WORD.sub("", folded) or "".join(folded.split())
 
 
 def slugify(title: str, max_len: int = MAX_SLUG) -> str:

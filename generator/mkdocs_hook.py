@@ -25,12 +25,18 @@ def content_dir(config) -> Path:
     return Path(config.config_file_path).parent / "content"
 
 
+def _config_abort(exc: ConfigError) -> Abort:
+    """One line on stderr naming file and key; MkDocs prints an Abort's text on stdout."""
+    log.error("Paper Digest: %s", exc)
+    return Abort("Aborted: fix the file named above.")
+
+
 def on_config(config):
     """The nav names every theme in themes.yml, so a new theme needs no edit here."""
     try:
         themes = load_themes(content_dir(config) / "themes.yml")
     except ConfigError as exc:
-        raise Abort(f"Paper Digest: {exc}") from None
+        raise _config_abort(exc) from None
     config.nav = [
         {"Home": "index.md"},
         {"Themes": [{t.title: f"themes/{t.slug}.md"} for t in themes]},
@@ -46,7 +52,7 @@ def on_files(files: Files, config) -> Files:
     try:
         digest = build_digest(content_dir(config))
     except ConfigError as exc:
-        raise Abort(f"Paper Digest: {exc}") from None
+        raise _config_abort(exc) from None
     for diagnostic in digest.diagnostics:
         log.warning("Paper Digest: %s", diagnostic)
     for path, text in sorted(render_site(digest).items()):

@@ -12,7 +12,7 @@ from .curation import apply_curation, load_curation
 from .merge import merge_entries
 from .model import Assignment, Diagnostic, Paper, ParsedSource
 from .parse import parse_source
-from .sources import read_source, source_paths
+from .sources import display_name, read_source, source_paths
 from .themes import Theme, assign_themes, load_themes
 
 
@@ -38,7 +38,7 @@ def read_all(sources_dir: Path) -> tuple[list[ParsedSource], list[Diagnostic]]:
         source, problems = read_source(path)
         diagnostics.extend(problems)
         if source is None:
-            parsed.append(ParsedSource(path.name, "unreadable", (), ()))
+            parsed.append(ParsedSource(display_name(path), "unreadable", (), ()))
             continue
         result = parse_source(source)
         parsed.append(result)

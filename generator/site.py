@@ -8,6 +8,7 @@ from __future__ import annotations
 from .data import papers_json
 from .pages import PageRenderer
 from .pipeline import Digest
+from .report import report_json, report_page
 
 
 def render_site(digest: Digest) -> dict[str, str]:
@@ -21,4 +22,6 @@ def render_site(digest: Digest) -> dict[str, str]:
         files[f"themes/{theme.slug}.md"] = renderer.theme_page(theme)
     for paper in digest.papers:
         files[f"papers/{paper.id}.md"] = renderer.paper_page(paper)
+    files["report.md"] = report_page(digest)
+    files["report.json"] = report_json(digest)
     return files

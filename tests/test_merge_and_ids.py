@@ -34,6 +34,13 @@ def test_title_key_ignores_case_punctuation_and_spacing():
     assert title_key("BERT") != title_key("BART")
 
 
+def test_titles_without_letters_do_not_all_merge():
+    entries = [Entry("a.txt", n, t, f"abstract {n}") for n, t in enumerate(["***", "🤖🤖", "---", "* * *"], 1)]
+    papers = merge_entries(entries)
+    assert [p.sources for p in papers] == [("a.txt:1", "a.txt:4"), ("a.txt:2",), ("a.txt:3",)]
+    assert [p.id for p in papers] == ["paper", "paper-2", "paper-3"]
+
+
 def test_slug_is_lowercase_ascii_with_hyphens_cut_at_a_word_boundary():
     assert slugify("Pix2NeRF: Unsupervised Conditional π-GAN") == "pix2nerf-unsupervised-conditional-gan"
     assert slugify("Über Naïve Café") == "uber-naive-cafe"
