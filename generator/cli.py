@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .config import ConfigError
 from .pipeline import build_digest
-from .site import render_site
+from .site import DEFAULT_SITE_URL, render_site
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -19,6 +19,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out", type=Path, help="folder to write the Markdown tree into")
     parser.add_argument("--content", type=Path, default=Path("content"),
                         help="content folder with sources/, themes.yml, curation.yml (default: content)")
+    parser.add_argument("--site-url", default=DEFAULT_SITE_URL,
+                        help="absolute address the site is published at, for feeds and BibTeX")
     parser.add_argument("--strict", action="store_true", help="exit 1 if there is any warning")
     args = parser.parse_args(argv)
     try:
@@ -28,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     for diagnostic in digest.diagnostics:
         print(f"warning: {diagnostic}", file=sys.stderr)
-    files = render_site(digest)
+    files = render_site(digest, args.site_url)
     for rel, text in sorted(files.items()):
         target = args.out / rel
         target.parent.mkdir(parents=True, exist_ok=True)

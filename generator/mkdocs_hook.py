@@ -15,7 +15,7 @@ from mkdocs.structure.files import File, Files
 
 from generator.config import ConfigError
 from generator.pipeline import build_digest
-from generator.site import render_site
+from generator.site import DEFAULT_SITE_URL, render_site
 from generator.themes import load_themes
 
 log = logging.getLogger("mkdocs.hooks.paper_digest")
@@ -55,7 +55,7 @@ def on_files(files: Files, config) -> Files:
         raise _config_abort(exc) from None
     for diagnostic in digest.diagnostics:
         log.warning("Paper Digest: %s", diagnostic)
-    for path, text in sorted(render_site(digest).items()):
+    for path, text in sorted(render_site(digest, config.site_url or DEFAULT_SITE_URL).items()):
         existing = files.get_file_from_path(path)
         if existing is not None:
             files.remove(existing)

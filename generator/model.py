@@ -124,3 +124,10 @@ class ParsedSource:
     entries: tuple[Entry, ...]
     skipped: tuple[Skipped, ...]
     diagnostics: tuple[Diagnostic, ...] = field(default=())
+
+
+def newest_first(papers) -> list[Paper]:
+    """Dated papers newest first, then undated ones; ties by id, so the order is stable."""
+    papers = list(papers)
+    dated = sorted((p for p in papers if p.date), key=lambda p: (-p.date.toordinal(), p.id))
+    return dated + sorted((p for p in papers if not p.date), key=lambda p: p.id)

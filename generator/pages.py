@@ -17,10 +17,11 @@ from urllib.parse import quote_plus
 
 import frontmatter
 import jinja2
-from markupsafe import escape
+from markupsafe import Markup, escape
 
-from .model import Paper
+from .model import Paper, newest_first
 from .pipeline import Digest
+from .trends import svg_bar_chart, table_rows, trend_counts, year_chart
 
 SNIPPET_CHARS = 280
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(])")
@@ -80,10 +81,6 @@ def search_links(title: str) -> list[tuple[str, str]]:
     ]
 
 
-def newest_first(papers) -> list[Paper]:
-    """Dated papers newest first, then undated ones; ties by id, so the order is stable."""
-    dated = sorted((p for p in papers if p.date), key=lambda p: (-p.date.toordinal(), p.id))
-    return dated + sorted((p for p in papers if not p.date), key=lambda p: p.id)
 
 
 def most_upvoted(papers, n: int) -> list[Paper]:
@@ -103,9 +100,11 @@ def to_markdown(meta: dict, body: str) -> str:
 class PageRenderer:
     """Holds what every page needs (themes, titles, related papers) for one Digest."""
 
-    def __init__(self, digest: Digest, related: dict[str, tuple[str, ...]] | None = None):
+    def __init__(self, digest: Digest, related: dict[str, tuple[str, ...]] | None = None,
+                 misses: dict | None = None):
         self.digest = digest
         self.related = related or {}
+        self.misses = misses or {}
         self.by_id = {p.id: p for p in digest.papers}
         self.theme_by_slug = {t.slug: t for t in digest.themes}
         self.env = environment()
@@ -138,12 +137,36 @@ class PageRenderer:
         body = self._render(template, page_url, papers=ordered, years=year_counts(ordered),
                             items=[self.item_context(p, values.get("theme_slug")) for p in ordered],
                             **values)
-        return to_markdown({"title": title}, body)
+        meta = {"title": title}
+        if values.get("theme_slug"):
+            meta.update(feed=f"themes/{values['theme_slug']}/feed.xml",
+                        feed_title=f"{title} (Atom feed)")
+        return to_markdown(meta, body)
 
     def theme_page(self, theme) -> str:
         papers = self.digest.papers_in(theme.slug)
-        return self.listing_page("theme.md.j2", f"themes/{theme.slug}/", theme.title, papers,
-                                 theme=theme, theme_slug=theme.slug)
+        page = self.listing_page(
+            "theme.md.j2", f"themes/{theme.slug}/", theme.title, papers, theme=theme,
+            theme_slug=theme.slug,
+            misses=[(self.by_id[m.paper], [self.by_id[n] for n in m.neighbours])
+                    for m in self.misses.get(theme.slug, ())])
+        return page
+
+    def trends_page(self) -> str:
+        trends = trend_counts(self.digest)
+        charts = {
+            "years": year_chart(trends, "Papers per theme per year", chart_id="years"),
+            "months": svg_bar_chart(trends.month_labels, trends.by_month,
+                                    f"Papers per theme per month of {trends.latest_year}",
+                                    chart_id="months") if trends.months else "",
+        }
+        body = self._render(
+            "trends.md.j2", "trends/", trends=trends,
+            charts={k: Markup(v) for k, v in charts.items()},
+            year_rows=table_rows(trends.year_labels, trends.by_year + (trends.all_by_year,)),
+            month_rows=table_rows(trends.month_labels, trends.by_month + (trends.all_by_month,),
+                                  first_header="Month"))
+        return to_markdown({"title": "Trends"}, body)
 
     def all_papers_page(self) -> str:
         return self.listing_page("papers.md.j2", "papers/", "All papers", self.digest.papers,

@@ -18,26 +18,11 @@ from pathlib import Path
 
 from .config import ConfigError, Field, Schema, load_yaml
 from .model import Assignment, Evidence, Paper
+from .terms import TermError, Terms
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 VETO_WHERE = ("title", "abstract", "anywhere")
 RULE_COUNT = ("mentions", "distinct")
-
-
-@dataclass(frozen=True)
-class Terms:
-    """Compiled whole-word alternatives; keeps the written terms for messages."""
-
-    written: tuple[str, ...]
-    pattern: re.Pattern
-    literals: tuple[str, ...] = ()  # lowercase words every match contains
-
-    def find(self, text: str) -> list[str]:
-        # a substring test in C rules out most texts before the regex runs
-        lowered = text.lower()
-        if self.literals and not any(lit in lowered for lit in self.literals):
-            return []
-        return [m.group(0) for m in self.pattern.finditer(text)]
 
 
 @dataclass(frozen=True)
@@ -76,26 +61,11 @@ class Theme:
 
 
 def compile_terms(terms: tuple[str, ...], case_sensitive: bool, schema: Schema, key: str) -> Terms:
-    parts = []
-    literals = set()
-    for i, term in enumerate(terms):
-        body = term.strip("*")
-        if not body or "*" in body:
-            raise schema.error(f"{key}[{i}]", f"bad term {term!r}: '*' only at the start or end")
-        raw_words = [w for w in re.split(r"[\s-]+", body) if w]
-        literals.add(raw_words[0].lower())
-        words = [re.escape(w) for w in raw_words]
-        core = r"[\s\-]*".join(words)
-        left = r"\w*" if term.startswith("*") else ""
-        right = r"\w*" if term.endswith("*") else ""
-        parts.append(f"{left}{core}{right}")
-    flags = 0 if case_sensitive else re.IGNORECASE
     try:
-        # the word boundaries stand outside the alternation, so each position is tried once
-        return Terms(terms, re.compile(rf"(?<!\w)(?:{'|'.join(parts)})(?!\w)", flags),
-                     tuple(sorted(literals)))
-    except re.error as exc:  # pragma: no cover - escaped terms always compile
-        raise schema.error(key, f"bad pattern: {exc}") from None
+        return Terms.compile(terms, case_sensitive)
+    except TermError as exc:
+        index, message = str(exc).split(": ", 1)
+        raise schema.error(f"{key}[{index}]", message) from None
 
 
 def load_themes(path: Path, display: str = "content/themes.yml") -> tuple[Theme, ...]:
@@ -105,9 +75,6 @@ def load_themes(path: Path, display: str = "content/themes.yml") -> tuple[Theme,
     raw_themes = top["themes"]
     if not isinstance(raw_themes, list) or not raw_themes:
         raise ConfigError(display, "themes", "expected a non-empty list of themes")
-
-    def terms_field(value, key, case_key_value=False):
-        return schema.strings(value, key)
 
     def rule(value, key) -> Rule:
         fields = Schema(display,

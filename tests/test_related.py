@@ -1,0 +1,157 @@
+import random
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from generator import related
+from generator.model import Paper
+from generator.pipeline import build_digest
+from generator.related import related_papers
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def paper(pid: str, title: str, abstract: str) -> Paper:
+    return Paper(id=pid, title=title, abstract=abstract, date=None, date_inferred=False,
+                 authors=None, organization=None, upvotes=None, code=(), sources=("s.txt:1",))
+
+
+MAMBA = [
+    paper("mamba-1", "Mamba: linear-time sequence modeling with selective state spaces",
+          "Selective state space models scan sequences in linear time; Mamba uses "
+          "a hardware-aware recurrent scan."),
+    paper("mamba-2", "Vision Mamba: state space models for images",
+          "We apply the selective scan of Mamba state space models to image patches, "
+          "scanning in both directions with linear time complexity."),
+    paper("mamba-3", "Mamba for long genomic sequences",
+          "Selective state space models handle very long DNA sequences; the Mamba scan "
+          "keeps memory linear in sequence length."),
+]
+BERT = [
+    paper("bert-1", "BERT: pre-training of deep bidirectional transformers",
+          "BERT pre-trains a masked language model encoder on unlabeled text and is "
+          "fine-tuned for question answering and natural language inference."),
+    paper("bert-2", "RoBERTa: a robustly optimized BERT pretraining approach",
+          "We revisit BERT pretraining: longer training, bigger batches and dynamic "
+          "masking of the masked language model objective improve fine-tuning."),
+    paper("bert-3", "DistilBERT, a distilled version of BERT",
+          "Knowledge distillation during pretraining shrinks the BERT encoder while "
+          "keeping most of its masked language model accuracy after fine-tuning."),
+]
+FIXTURE = MAMBA + BERT
+MAMBA_IDS = {p.id for p in MAMBA}
+BERT_IDS = {p.id for p in BERT}
+
+
+def test_a_papers_closest_neighbours_share_its_topic():
+    result = related_papers(FIXTURE, k=5)
+    for p in MAMBA:
+        assert set(result[p.id][:2]) == MAMBA_IDS - {p.id}
+    for p in BERT:
+        assert set(result[p.id][:2]) == BERT_IDS - {p.id}
+
+
+def test_a_paper_is_never_its_own_neighbour():
+    result = related_papers(FIXTURE, k=10)
+    assert set(result) == {p.id for p in FIXTURE}
+    for pid, neighbours in result.items():
+        assert pid not in neighbours
+        assert len(neighbours) == len(set(neighbours))
+
+
+def test_k_limits_the_number_of_neighbours():
+    assert all(len(v) <= 2 for v in related_papers(FIXTURE, k=2).values())
+    assert all(v == () for v in related_papers(FIXTURE, k=0).values())
+
+
+def test_a_paper_sharing_no_word_with_others_has_no_neighbours_and_is_nobodys():
+    loner = paper("zebra", "Zebra stripes", "Equine camouflage patterns in savannah herds.")
+    result = related_papers(FIXTURE + [loner], k=10)
+    assert result["zebra"] == ()
+    assert all("zebra" not in v for v in result.values())
+
+
+def test_stop_words_alone_make_no_similarity():
+    a = paper("a", "The of and", "It is what it is, and they were there.")
+    b = paper("b", "Of the and", "There they were: it is what it is.")
+    assert related_papers([a, b]) == {"a": (), "b": ()}
+
+
+def test_single_paper_and_empty_input():
+    assert related_papers([MAMBA[0]]) == {"mamba-1": ()}
+    assert related_papers([]) == {}
+
+
+def test_equal_scores_are_ordered_by_id():
+    twins = [paper(pid, "Identical twin paper", "Exactly the same words here.")
+             for pid in ("d", "b", "a", "c")]
+    result = related_papers(twins, k=2)
+    assert result == {"a": ("b", "c"), "b": ("a", "c"), "c": ("a", "b"), "d": ("a", "b")}
+
+
+def test_input_order_does_not_change_the_result():
+    shuffled = FIXTURE[:]
+    random.Random(3).shuffle(shuffled)
+    assert related_papers(shuffled) == related_papers(FIXTURE)
+
+
+def test_blocks_of_rows_give_the_same_answer_as_one_block(monkeypatch):
+    whole = related_papers(FIXTURE, k=3)
+    monkeypatch.setattr(related, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(related, "SAMPLE", 2)
+    assert related_papers(FIXTURE, k=1) == {pid: v[:1] for pid, v in whole.items()}
+    assert related_papers(FIXTURE, k=3) == whole
+
+
+def test_on_a_large_collection_the_most_widespread_words_are_left_out(monkeypatch):
+    # "report" and "results" join every paper to every other one.
+    common = [replace(p, abstract=p.abstract + " We report results.") for p in FIXTURE]
+    exact = related_papers(common, k=5)
+    assert all(len(v) == 5 for v in exact.values())
+    # Words in 2 or 3 papers cost 136 multiply-adds here, the two in all six 72 more;
+    # a budget of 6 * 23 = 138 keeps the first and leaves out the second.
+    monkeypatch.setattr(related, "EXACT_WORK", 0)
+    monkeypatch.setattr(related, "WORK_PER_PAPER", 23)
+    pruned = related_papers(common, k=5)
+    for p in FIXTURE:
+        group = MAMBA_IDS if p.id in MAMBA_IDS else BERT_IDS
+        assert set(pruned[p.id]) == group - {p.id}
+        assert pruned[p.id] == exact[p.id][:2]
+
+
+def test_tfidf_matches_scikit_learns_vectorizer_on_awkward_text():
+    texts = [("GPT-4 vs. state-of-the-art (S4)", "x_1 a b2 __init__ naïve café, 3D; it's O(n^2)!"),
+             ("Naïve Café", "CAFÉ au lait — Straße, 東京 and S4 models"),
+             ("a I", "of the")]
+    papers = [paper(f"p{i}", t, a) for i, (t, a) in enumerate(texts)]
+    ours = related.tfidf_matrix(papers)
+    theirs = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(
+        [f"{t} {t} {a}" for t, a in texts])
+    assert ours.shape == theirs.shape
+    assert np.allclose((ours @ ours.T).toarray(), (theirs @ theirs.T).toarray(), atol=1e-6)
+    assert np.allclose(np.sort(ours.data), np.sort(theirs.data), atol=1e-6)
+
+
+@pytest.fixture(scope="module")
+def seed_papers():
+    return list(build_digest(ROOT / "content").papers)
+
+
+def test_seed_neighbours_are_the_best_tfidf_cosines(seed_papers):
+    """Same answer as a plain dense TfidfVectorizer similarity, up to float noise."""
+    result = related_papers(seed_papers, k=5)
+    texts = [f"{p.title} {p.title} {p.abstract}" for p in seed_papers]
+    x = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(texts)
+    sims = (x @ x.T).toarray()
+    np.fill_diagonal(sims, -1)
+    index = {p.id: i for i, p in enumerate(seed_papers)}
+    for p in seed_papers:
+        row = sims[index[p.id]]
+        got = [row[index[q]] for q in result[p.id]]
+        best = np.sort(row[row > 0])[::-1][:5]
+        assert len(got) == len(best)
+        assert np.allclose(got, best, atol=1e-5)
+        assert p.id not in result[p.id]
