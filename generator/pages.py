@@ -24,6 +24,10 @@ from .pipeline import Digest
 from .trends import svg_bar_chart, table_rows, trend_counts, year_chart
 
 SNIPPET_CHARS = 280
+# Material's search downloads its whole index before the first result: abstracts are
+# indexed only while all of them together stay under this many characters (about
+# 2,500 papers), so a large digest's index holds titles and stays a few megabytes.
+SEARCH_ABSTRACT_BUDGET = 3_000_000
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(])")
 
 
@@ -105,6 +109,7 @@ class PageRenderer:
         self.digest = digest
         self.related = related or {}
         self.misses = misses or {}
+        self.index_abstracts = sum(len(p.abstract) for p in digest.papers) <= SEARCH_ABSTRACT_BUDGET
         self.by_id = {p.id: p for p in digest.papers}
         self.theme_by_slug = {t.slug: t for t in digest.themes}
         self.env = environment()
@@ -129,6 +134,7 @@ class PageRenderer:
             assignments=self.digest.assignments[paper.id],
             exclusions=self.digest.exclusions.get(paper.id, ()),
             related=[self.by_id[r] for r in self.related.get(paper.id, ())],
+            index_abstract=self.index_abstracts,
         )
         return to_markdown({"title": str(escape(paper.title))}, body)
 

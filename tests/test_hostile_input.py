@@ -47,7 +47,8 @@ NEVER_IN_ARTICLE = {"script", "iframe", "frame", "style", "img", "svg", "math", 
 CODE_CONTAINERS = {"pd-sources", "pd-report", "pd-skipped", "pd-warnings", "pd-lead"}
 STRONG_CONTAINERS = {"pd-themes", "pd-evidence"}
 TEMPLATE_HEADINGS = {
-    line.lstrip("#").strip()
+    # the heading's words, without Jinja tags or an attr_list "{ data-search-exclude }"
+    re.sub(r"\{%.*?%\}|\{[^{}]*\}", "", line.lstrip("#")).strip()
     for path in (REPO / "generator" / "templates").glob("*.j2")
     for line in path.read_text(encoding="utf-8").splitlines()
     if re.match(r"^#{1,6} ", line)
