@@ -9,7 +9,6 @@ HTML-escaped too, because Material prints `page.meta.title` unescaped.
 """
 from __future__ import annotations
 
-import posixpath
 import re
 from collections import Counter
 from functools import lru_cache
@@ -48,13 +47,10 @@ def environment() -> jinja2.Environment:
 
 
 def relative_url(from_page: str, to: str) -> str:
-    """A link from one directory-style URL ("papers/x/") to another, as the browser
-    resolves it; raw HTML links are not rewritten by MkDocs, so we do it here."""
-    start = from_page if from_page.endswith("/") or not from_page else posixpath.dirname(from_page)
-    target = posixpath.relpath(to or ".", start or ".")
-    if to.endswith("/") and not target.endswith("/"):
-        target += "/"
-    return "./" if target in (".", "./") else target
+    """A link from one directory-style URL ("papers/x/") to a site path ("themes/y/"),
+    as the browser resolves it; raw HTML links are not rewritten by MkDocs."""
+    depth = from_page.count("/")
+    return ("../" * depth + to) or "./"
 
 
 def snippet(text: str, limit: int = SNIPPET_CHARS) -> str:

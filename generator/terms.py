@@ -34,11 +34,16 @@ class Tokens:
     first use, since most texts are only ever searched case-insensitively."""
 
     def __init__(self, text: str):
-        matches = list(_WORD.finditer(text))
         self.text = text
-        self.spans = [m.span() for m in matches]
-        self.words = [m.group(0) for m in matches]
-        self.lower = [w.lower() for w in self.words]
+        self.words = _WORD.findall(text)
+        self.lower = _WORD.findall(text.lower())
+        if len(self.lower) != len(self.words):  # lower() changed a word's length or class
+            self.lower = [w.lower() for w in self.words]
+
+    @cached_property
+    def spans(self) -> list[tuple[int, int]]:
+        """Only needed to quote a match, which few texts have."""
+        return [m.span() for m in _WORD.finditer(self.text)]
 
     @cached_property
     def where(self) -> dict[str, list[int]]:
@@ -165,8 +170,13 @@ class Terms:
         where = tokens.where if self.case_sensitive else tokens.where_lower
         best: dict[int, int] = {}
         for word in where.keys() & self.by_first.keys():
+            alternatives = self.by_first[word]
             for i in where[word]:
-                for alt in self.by_first[word]:
+                if len(alternatives) == 1 and len(alternatives[0].words) == 1 \
+                        and not alternatives[0].open_end:
+                    best[i] = max(best.get(i, 0), 1)  # the look-up was the whole match
+                    continue
+                for alt in alternatives:
                     best[i] = max(best.get(i, 0), alt.length_at(words, i))
         if self.open_words is not None:
             vocabulary = tokens.vocabulary if self.case_sensitive else tokens.vocabulary_lower
