@@ -69,8 +69,10 @@ def _index(words: list[str]) -> dict[str, list[int]]:
     return positions
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=256)
 def tokenize(text: str) -> Tokens:
+    """Cached for the rules of all themes on one paper (title, abstract, sentences); a
+    small cache, so a large digest's texts are not all kept alive."""
     return Tokens(text)
 
 
