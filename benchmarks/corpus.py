@@ -24,7 +24,6 @@ spacing are ignored, and so do URL slugs. Everything is drawn from one
 from __future__ import annotations
 
 import argparse
-import math
 import random
 import re
 import shutil

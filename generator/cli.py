@@ -10,8 +10,17 @@ import sys
 from pathlib import Path
 
 from .config import ConfigError
-from .pipeline import build_digest
+from .pipeline import Digest, build_digest
 from .site import DEFAULT_SITE_URL, render_site
+
+
+def load_digest(content: Path) -> Digest | None:
+    """The digest, or None after printing a broken content file's one-line error."""
+    try:
+        return build_digest(content)
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,10 +32,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="absolute address the site is published at, for feeds and BibTeX")
     parser.add_argument("--strict", action="store_true", help="exit 1 if there is any warning")
     args = parser.parse_args(argv)
-    try:
-        digest = build_digest(args.content)
-    except ConfigError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    digest = load_digest(args.content)
+    if digest is None:
         return 2
     for diagnostic in digest.diagnostics:
         print(f"warning: {diagnostic}", file=sys.stderr)

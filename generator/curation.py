@@ -1,7 +1,7 @@
 """Curation: editors pin a paper into or out of a theme, with a reason readers see."""
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from .config import ConfigError, Field, Schema, load_yaml

@@ -13,8 +13,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import ConfigError
-from .pipeline import Digest, build_digest
+from .cli import load_digest
+from .pipeline import Digest
 from .themes import assign_themes
 
 
@@ -82,10 +82,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--content", type=Path, default=Path("content"))
     parser.add_argument("--labels", type=Path, default=Path("tests/data/theme_labels.csv"))
     args = parser.parse_args(argv)
-    try:
-        digest = build_digest(args.content)
-    except ConfigError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    digest = load_digest(args.content)
+    if digest is None:
         return 2
     labels = load_labels(args.labels)
     titles = {p.id: p.title for p in digest.papers}
