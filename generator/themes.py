@@ -177,11 +177,13 @@ def _count(schema: Schema):
 
 def score_theme(theme: Theme, paper: Paper) -> tuple[float, tuple[Evidence, ...], bool]:
     """The theme's score for a paper, its evidence, and whether it is assigned."""
-    text = f"{paper.title} {paper.abstract}"
+    # title and abstract are searched separately, so each is split into words once
+    parts = {"title": (paper.title,), "abstract": (paper.abstract,),
+             "anywhere": (paper.title, paper.abstract)}
     evidence: list[Evidence] = []
     score = title_score = 0.0
     for rule in theme.rules:
-        if rule.needs is not None and not rule.needs.find(text):
+        if rule.needs is not None and not any(rule.needs.find(t) for t in parts["anywhere"]):
             continue
         in_title = _find(rule, paper.title)
         if in_title and rule.title:
@@ -199,9 +201,8 @@ def score_theme(theme: Theme, paper: Paper) -> tuple[float, tuple[Evidence, ...]
             score += weight
     assigned = score >= theme.threshold
     if assigned:
-        parts = {"title": paper.title, "abstract": paper.abstract, "anywhere": text}
         for v in theme.vetoes:
-            hit = v.terms.find(parts[v.where])
+            hit = [h for t in parts[v.where] for h in v.terms.find(t)]
             if hit and title_score < v.unless_title_score:
                 evidence.append(Evidence(f"{hit[0]} (veto: {v.name})", "veto", 0.0))
                 assigned = False
