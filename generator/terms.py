@@ -17,12 +17,14 @@ Term syntax (documented for editors in content/themes.yml):
 """
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 _WORD = re.compile(r"\w+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s")
 
 
 class TermError(ValueError):
@@ -42,8 +44,17 @@ class Tokens:
 
     @cached_property
     def spans(self) -> list[tuple[int, int]]:
-        """Only needed to quote a match, which few texts have."""
+        """Only needed to quote a match or place words in sentences."""
         return [m.span() for m in _WORD.finditer(self.text)]
+
+    @cached_property
+    def sentence_of(self) -> list[int]:
+        """The sentence each word is in; a sentence ends at . ! or ? before a space."""
+        ends = [m.start() for m in _SENTENCE_END.finditer(self.text)]
+        return [bisect.bisect_right(ends, start) for start, _ in self.spans]
+
+    def quote(self, i: int, n: int) -> str:
+        return self.text[self.spans[i][0]:self.spans[i + n - 1][1]]
 
     @cached_property
     def where(self) -> dict[str, list[int]]:
@@ -168,6 +179,10 @@ class Terms:
         """The matches as written in the text, left to right, longest first at a word,
         never overlapping (like a regular expression's finditer)."""
         tokens = tokenize(text)
+        return [tokens.quote(i, n) for i, n in self.matches(tokens)]
+
+    def matches(self, tokens: Tokens) -> list[tuple[int, int]]:
+        """(first word, number of words) of each match, as `find` describes."""
         words = tokens.words if self.case_sensitive else tokens.lower
         where = tokens.where if self.case_sensitive else tokens.where_lower
         best: dict[int, int] = {}
@@ -191,6 +206,6 @@ class Terms:
         for i in sorted(best):
             n = best[i]
             if n and i >= end:
-                hits.append(text[tokens.spans[i][0]:tokens.spans[i + n - 1][1]])
+                hits.append((i, n))
                 end = i + n
         return hits

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .config import ConfigError, Field, Schema, load_yaml
 from .model import Assignment, Evidence, Paper
-from .terms import TermError, Terms
+from .terms import TermError, Terms, tokenize
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 VETO_WHERE = ("title", "abstract", "anywhere")
@@ -135,15 +135,17 @@ def _optional_terms(terms, schema: Schema, key: str) -> Terms | None:
     return compile_terms(terms, False, schema, key) if terms else None
 
 
-_SENTENCE = re.compile(r"(?<=[.!?])\s+")
-
-
 def _find(rule: Rule, text: str) -> list[str]:
     """Matches of the rule's terms; with `near`, only in sentences that also name a near term."""
     if rule.near is None:
         return rule.terms.find(text)
-    return [hit for sentence in _SENTENCE.split(text) if rule.near.find(sentence)
-            for hit in rule.terms.find(sentence)]
+    tokens = tokenize(text)
+    near = rule.near.matches(tokens)
+    if not near:
+        return []
+    sentences = {tokens.sentence_of[i] for i, _ in near}
+    return [tokens.quote(i, n) for i, n in rule.terms.matches(tokens)
+            if tokens.sentence_of[i] in sentences]
 
 
 def _normal(hit: str) -> str:
