@@ -33,11 +33,11 @@ def unique_ids(titles: list[str]) -> list[str]:
     taken: set[str] = set()
     ids = []
     for title in titles:
-        base = slugify(title)
-        candidate, n = base, 1
+        candidate, n = slugify(title), 1
         while candidate in taken:
             n += 1
-            candidate = f"{base}-{n}"
+            suffix = f"-{n}"  # the slug is cut shorter so the id stays within MAX_SLUG
+            candidate = slugify(title, MAX_SLUG - len(suffix)) + suffix
         taken.add(candidate)
         ids.append(candidate)
     return ids

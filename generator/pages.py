@@ -20,7 +20,7 @@ from markupsafe import Markup, escape
 
 from .model import Paper, newest_first
 from .pipeline import Digest
-from .trends import svg_bar_chart, table_rows, trend_counts, year_chart
+from .trends import MONTHS, svg_bar_chart, table_rows, trend_counts, year_chart
 
 SNIPPET_CHARS = 280
 # Material's search downloads its whole index before the first result: abstracts are
@@ -68,7 +68,7 @@ def snippet(text: str, limit: int = SNIPPET_CHARS) -> str:
 def human_date(paper: Paper) -> str:
     if paper.date is None:
         return "date unknown"
-    text = f"{paper.date:%b} {paper.date.day}, {paper.date.year}"
+    text = f"{MONTHS[paper.date.month - 1]} {paper.date.day}, {paper.date.year}"
     return f"{text} (year inferred)" if paper.date_inferred else text
 
 

@@ -80,8 +80,10 @@ def source_paths(sources_dir: Path) -> list[Path]:
 
 
 def display_name(path: Path) -> str:
-    """The file name as text: bytes that are not UTF-8 in a name show as U+FFFD."""
-    return path.name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    """The file name as text: bytes that are not UTF-8 in a name show as U+FFFD, and
+    control characters (a newline could forge a log line) as U+FFFD too."""
+    name = path.name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return re.sub(r"[\x00-\x1f\x7f-\x9f]", "\ufffd", name)
 
 
 def read_source(path: Path) -> tuple[SourceFile | None, list[Diagnostic]]:

@@ -109,7 +109,7 @@ def load_themes(path: Path, display: str = "content/themes.yml") -> tuple[Theme,
     def theme(value, key) -> Theme:
         fields = Schema(display,
                         Field("slug", schema.string),
-                        Field("title", schema.string),
+                        Field("title", _plain_text(schema)),
                         Field("description", schema.string),
                         Field("threshold", schema.number),
                         Field("rules", lambda v, k: schema.items(v, k, rule)),
@@ -151,6 +151,17 @@ def _find(rule: Rule, text: str) -> list[str]:
 def _normal(hit: str) -> str:
     """One spelling per term: case, hyphens and spaces do not make a mention distinct."""
     return re.sub(r"[\s\-]+", "", hit.lower())
+
+
+def _plain_text(schema: Schema):
+    """Material prints page and nav titles without escaping them, so a theme title
+    may not hold characters that HTML reads as markup."""
+    def check(value, key):
+        text = schema.string(value, key)
+        if any(c in text for c in "<>&"):
+            raise schema.error(key, "may not contain <, > or & (write 'and')")
+        return text
+    return check
 
 
 def _boolean(schema: Schema):

@@ -49,6 +49,12 @@ def test_slug_is_lowercase_ascii_with_hyphens_cut_at_a_word_boundary():
     assert slugify("数学") == "paper"
 
 
+def test_numbered_ids_of_long_titles_stay_within_80_characters():
+    ids = unique_ids(["word " * 40] * 3)
+    assert len(set(ids)) == 3 and all(len(i) <= 80 for i in ids)
+    assert ids[1].endswith("-2") and ids[2].endswith("-3")
+
+
 def test_colliding_slugs_get_numbered_in_order_of_first_appearance():
     assert unique_ids(["A: B", "a b", "A-B!", "C"]) == ["a-b", "a-b-2", "a-b-3", "c"]
 
