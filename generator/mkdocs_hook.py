@@ -8,10 +8,12 @@ them); a broken themes.yml or curation.yml aborts the build with one line.
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 from mkdocs.exceptions import Abort
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.toc import get_toc
 
 from generator.config import ConfigError
 from generator.pipeline import build_digest
@@ -46,6 +48,29 @@ def on_config(config):
         {"About": "about.md"},
     ]
     return config
+
+
+_HTML_BODIES: dict[str, str] = {}
+_HEADING = re.compile(r'^<h([2-6]) id="([^"]+)"[^>]*>([^<]*)</h[2-6]>$', re.M)
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    """Pages whose body the generator wrote as HTML (`body: html`) skip Markdown:
+    converting thousands of them is most of what Markdown costs a build."""
+    if page.meta.get("body") == "html":
+        _HTML_BODIES[page.file.src_uri] = markdown
+        return ""
+    return markdown
+
+
+def on_page_content(html: str, page, config, files) -> str:
+    body = _HTML_BODIES.pop(page.file.src_uri, None)
+    if body is None:
+        return html
+    # the table of contents Markdown would have made from the page's own headings
+    page.toc = get_toc([{"level": int(level), "id": hid, "name": name, "children": []}
+                        for level, hid, name in _HEADING.findall(body)])
+    return body
 
 
 def on_files(files: Files, config) -> Files:

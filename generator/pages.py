@@ -132,7 +132,7 @@ class PageRenderer:
             related=[self.by_id[r] for r in self.related.get(paper.id, ())],
             index_abstract=self.index_abstracts,
         )
-        return to_markdown({"title": str(escape(paper.title))}, body)
+        return to_markdown({"title": str(escape(paper.title)), "body": "html"}, body)
 
     def listing_page(self, template: str, page_url: str, title: str, papers, **values) -> str:
         ordered = newest_first(papers)
