@@ -34,6 +34,8 @@ from pathlib import Path
 
 import yaml
 
+from generator.model import MONTHS  # the month names the listing pages use
+
 REPO = Path(__file__).resolve().parent.parent
 SEEDS_DIR = REPO / "content" / "sources"
 
@@ -48,7 +50,6 @@ COMPACT_HEADER = (
 )
 RICH_HEADER = ("new", "Get trending papers in your email inbox!", "Subscribe", "Daily Papers",
                "byAK and the research community")
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 ORGANISATIONS = ("KaLM-Embedding", "Google", "Meta AI", "Microsoft Research", "NVIDIA",
                  "Hugging Face", "Allen Institute for AI", "Tsinghua University", "DeepMind",
                  "Alibaba Qwen", "Apple", "Carnegie Mellon University")

@@ -10,21 +10,26 @@ from .model import Paper
 from .pipeline import Digest
 
 
+FIELDS = ("id", "title", "abstract", "url", "themes", "date", "date_inferred", "authors",
+          "organization", "upvotes", "code", "sources")
+
+
 def paper_record(paper: Paper, digest: Digest) -> dict:
-    return {
-        "id": paper.id,
-        "title": paper.title,
-        "abstract": paper.abstract,
-        "url": paper.url,
-        "themes": [a.theme for a in digest.assignments[paper.id]],
-        "date": paper.date.isoformat() if paper.date else None,
-        "date_inferred": paper.date_inferred,
-        "authors": paper.authors,
-        "organization": paper.organization,
-        "upvotes": paper.upvotes,
-        "code": list(paper.code),
-        "sources": list(paper.sources),
-    }
+    """One papers.json record, its keys in FIELDS order (also the CSV header)."""
+    return dict(zip(FIELDS, (
+        paper.id,
+        paper.title,
+        paper.abstract,
+        paper.url,
+        [a.theme for a in digest.assignments[paper.id]],
+        paper.date.isoformat() if paper.date else None,
+        paper.date_inferred,
+        paper.authors,
+        paper.organization,
+        paper.upvotes,
+        list(paper.code),
+        list(paper.sources),
+    ), strict=True))
 
 
 def dump_json(value) -> str:

@@ -13,9 +13,9 @@ import io
 import re
 from collections.abc import Iterable
 
-from .data import paper_record, papers_json
+from .data import FIELDS, paper_record, papers_json
 from .feeds import site_base
-from .model import Paper
+from .model import MONTHS, Paper
 from .pipeline import Digest
 
 LIST_SEPARATOR = " | "
@@ -23,7 +23,6 @@ LIST_SEPARATOR = " | "
 themes are slugs, code links are URLs, sources are "<file>.txt:<line>"."""
 
 BIBTEX_KEY_PREFIX = "digest:"
-MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 # Braces become commands with balanced braces: BibTeX itself counts every brace,
 # escaped or not, so "\{" alone would unbalance a field.
@@ -52,13 +51,8 @@ def to_json(papers: Iterable[Paper], digest: Digest) -> str:
 
 
 def field_names() -> list[str]:
-    """The papers.json record keys, in order (the CSV header), asked of
-    data.paper_record itself so a field added there appears here too."""
-    probe = Paper(id="probe", title="", abstract="", date=None, date_inferred=False,
-                  authors=None, organization=None, upvotes=None, code=(), sources=())
-    alone = Digest(papers=(probe,), themes=(), assignments={probe.id: ()}, exclusions={},
-                   sources=(), diagnostics=())
-    return list(paper_record(probe, alone))
+    """The papers.json record keys, in order: the CSV header."""
+    return list(FIELDS)
 
 
 def _csv_cell(value) -> str:
@@ -103,15 +97,11 @@ def bibtex_key(paper: Paper) -> str:
     return BIBTEX_KEY_PREFIX + paper.id
 
 
-def bibtex_entry(paper: Paper, digest: Digest, site_url: str) -> str:
-    return _entry(paper, digest, site_base(site_url))
-
-
 def _entry(paper: Paper, digest: Digest, base: str) -> str:
     url = base + paper.url
     fields = [("title", "{" + bibtex_escape(paper.title) + "}")]  # inner braces keep its case
     if paper.date is not None:
-        fields += [("year", str(paper.date.year)), ("month", MONTHS[paper.date.month - 1])]
+        fields += [("year", str(paper.date.year)), ("month", MONTHS[paper.date.month - 1].lower())]
     fields += [
         ("howpublished", rf"\url{{{url}}}"),
         ("url", url),

@@ -8,6 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+# English abbreviations as the listing pages write them; never the process locale's
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
 
 @dataclass(frozen=True)
 class Diagnostic:

@@ -18,9 +18,9 @@ import frontmatter
 import jinja2
 from markupsafe import Markup, escape
 
-from .model import Paper, newest_first
+from .model import MONTHS, Paper, newest_first
 from .pipeline import Digest
-from .trends import MONTHS, svg_bar_chart, table_rows, trend_counts, year_chart
+from .trends import svg_bar_chart, table_rows, trend_counts, year_chart
 
 SNIPPET_CHARS = 280
 # Material's search downloads its whole index before the first result: abstracts are

@@ -52,14 +52,13 @@ import datetime as dt
 import re
 from dataclasses import replace
 
-from .model import Block, Diagnostic, Entry, ParsedSource, Skipped, SourceFile
+from .model import MONTHS, Block, Diagnostic, Entry, ParsedSource, Skipped, SourceFile
 from .sources import (AUTHORS_LINE, COMPACT_HEADERS, META_SEPARATOR, RICH_HEADERS,
                       RICH_MARKERS, SUBSCRIBE)
 
 MAX_TITLE = 300
 MAX_ABSTRACT = 10_000
-MONTHS = {m: i for i, m in enumerate(
-    ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1)}
+MONTH_NUMBER = {m: i for i, m in enumerate(MONTHS, 1)}
 DATE_LINE = re.compile(
     r"^(?P<month>" + "|".join(MONTHS) + r") (?P<day>\d{1,2})(?:, (?P<year>\d{4}))?"
     r"(?: (?P<upvotes>\d+))?$"
@@ -324,7 +323,7 @@ def _dedupe_org(line: str) -> str:
 
 
 def _date_of(m: re.Match, entry: Entry, block: Block, diagnostics: list[Diagnostic]):
-    month = MONTHS[m.group("month")]
+    month = MONTH_NUMBER[m.group("month")]
     year = int(m.group("year")) if m.group("year") else None
     # year-less dates are resolved later, page-wide (2000 is a leap year, so Feb 29 passes)
     try:

@@ -6,6 +6,7 @@ separate step (`site.render_site`) so the same Digest feeds MkDocs and the CLI.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from .curation import apply_curation, load_curation
@@ -26,7 +27,16 @@ class Digest:
     diagnostics: tuple[Diagnostic, ...]
 
     def papers_in(self, slug: str) -> list[Paper]:
-        return [p for p in self.papers if any(a.theme == slug for a in self.assignments[p.id])]
+        return list(self._by_theme.get(slug, ()))
+
+    @cached_property
+    def _by_theme(self) -> dict[str, tuple[Paper, ...]]:
+        """Theme slug -> its papers in id order; asked for by every page, feed and export."""
+        out: dict[str, list[Paper]] = {}
+        for paper in self.papers:
+            for a in self.assignments[paper.id]:
+                out.setdefault(a.theme, []).append(paper)
+        return {slug: tuple(papers) for slug, papers in out.items()}
 
     def assignment(self, paper_id: str, slug: str) -> Assignment | None:
         return next((a for a in self.assignments[paper_id] if a.theme == slug), None)

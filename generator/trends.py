@@ -16,12 +16,11 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from .ids import slugify
-from .model import Paper
+from .model import MONTHS, Paper
 from .pipeline import Digest
 
 # Okabe-Ito colours: told apart with the common colour-vision deficiencies.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999")
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 # (not calendar.month_abbr: that follows the process locale, and output must not)
 LEGEND_CHARS = 28  # a legend entry is a third of the width; the full name is in <desc>
 
