@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from .config import ConfigError, Field, Schema, load_yaml
 from .model import Assignment, Evidence, Paper
-from .terms import TermError, Terms, tokenize
+from .terms import Scan, TermError, TermIndex, Terms
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 VETO_WHERE = ("title", "abstract", "anywhere")
@@ -135,17 +136,17 @@ def _optional_terms(terms, schema: Schema, key: str) -> Terms | None:
     return compile_terms(terms, False, schema, key) if terms else None
 
 
-def _find(rule: Rule, text: str) -> list[str]:
+def _find(rule: Rule, scan: Scan) -> list[str]:
     """Matches of the rule's terms; with `near`, only in sentences that also name a near term."""
     if rule.near is None:
-        return rule.terms.find(text)
-    tokens = tokenize(text)
-    near = rule.near.matches(tokens)
+        return scan.find(rule.terms)
+    near = scan.matches(rule.near)
     if not near:
         return []
-    sentences = {tokens.sentence_of[i] for i, _ in near}
-    return [tokens.quote(i, n) for i, n in rule.terms.matches(tokens)
-            if tokens.sentence_of[i] in sentences]
+    sentence_of = scan.tokens.sentence_of
+    sentences = {sentence_of(i) for i, _ in near}
+    return [scan.tokens.quote(i, n) for i, n in scan.matches(rule.terms)
+            if sentence_of(i) in sentences]
 
 
 def _normal(hit: str) -> str:
@@ -188,22 +189,43 @@ def _count(schema: Schema):
     return check
 
 
-def score_theme(theme: Theme, paper: Paper) -> tuple[float, tuple[Evidence, ...], bool]:
+@lru_cache(maxsize=4)
+def term_index(themes: tuple[Theme, ...]) -> TermIndex:
+    """Every term list of every theme, so each title and abstract is scanned once."""
+    return TermIndex(terms for theme in themes
+                     for terms in [*(t for r in theme.rules for t in (r.terms, r.needs, r.near)),
+                                   *(v.terms for v in theme.vetoes)]
+                     if terms is not None)
+
+
+@dataclass(frozen=True)
+class Scanned:
+    """A paper's title and abstract, each scanned once for all themes' terms."""
+
+    title: Scan
+    abstract: Scan
+
+    def part(self, where: str) -> tuple[Scan, ...]:
+        return {"title": (self.title,), "abstract": (self.abstract,),
+                "anywhere": (self.title, self.abstract)}[where]
+
+
+def score_theme(theme: Theme, paper: Paper, scanned: Scanned | None = None
+                ) -> tuple[float, tuple[Evidence, ...], bool]:
     """The theme's score for a paper, its evidence, and whether it is assigned."""
-    # title and abstract are searched separately, so each is split into words once
-    parts = {"title": (paper.title,), "abstract": (paper.abstract,),
-             "anywhere": (paper.title, paper.abstract)}
+    if scanned is None:
+        scanned = scan_paper((theme,), paper)
     evidence: list[Evidence] = []
     score = title_score = 0.0
     for rule in theme.rules:
-        if rule.needs is not None and not any(rule.needs.find(t) for t in parts["anywhere"]):
+        if rule.needs is not None and not any(s.matches(rule.needs) for s in scanned.part("anywhere")):
             continue
-        in_title = _find(rule, paper.title)
+        in_title = _find(rule, scanned.title)
         if in_title and rule.title:
             evidence.append(Evidence(in_title[0], "title", rule.title))
             score += rule.title
             title_score += rule.title
-        in_abstract = _find(rule, paper.abstract)
+        in_abstract = _find(rule, scanned.abstract)
         if in_abstract and rule.abstract:
             mentions = (len(in_abstract) if rule.count == "mentions"
                         else len({_normal(hit) for hit in in_abstract}))
@@ -215,7 +237,7 @@ def score_theme(theme: Theme, paper: Paper) -> tuple[float, tuple[Evidence, ...]
     assigned = score >= theme.threshold
     if assigned:
         for v in theme.vetoes:
-            hit = [h for t in parts[v.where] for h in v.terms.find(t)]
+            hit = [h for s in scanned.part(v.where) for h in s.find(v.terms)]
             if hit and title_score < v.unless_title_score:
                 evidence.append(Evidence(f"{hit[0]} (veto: {v.name})", "veto", 0.0))
                 assigned = False
@@ -223,10 +245,16 @@ def score_theme(theme: Theme, paper: Paper) -> tuple[float, tuple[Evidence, ...]
     return score, tuple(evidence), assigned
 
 
+def scan_paper(themes: tuple[Theme, ...], paper: Paper) -> Scanned:
+    index = term_index(themes)
+    return Scanned(index.scan(paper.title), index.scan(paper.abstract))
+
+
 def assign_themes(themes: tuple[Theme, ...], paper: Paper) -> tuple[Assignment, ...]:
+    scanned = scan_paper(themes, paper)
     out = []
     for theme in themes:
-        score, evidence, assigned = score_theme(theme, paper)
+        score, evidence, assigned = score_theme(theme, paper, scanned)
         if assigned:
             out.append(Assignment(theme.slug, score, evidence))
     return tuple(out)

@@ -7,6 +7,7 @@ import pytest
 
 from generator.config import Schema
 from generator.model import Paper
+from generator.terms import TermIndex
 from generator.themes import compile_terms, load_themes, score_theme
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
@@ -65,6 +66,23 @@ def test_space_or_hyphen_in_a_term_matches_either_or_nothing():
     found = terms("state space").find("state-space, state space and statespace models")
     assert len(found) == 3
     assert terms("bi-directional encoder").find("a bidirectional encoder") == ["bidirectional encoder"]
+
+
+def test_one_scan_for_many_term_lists_finds_what_each_finds_alone():
+    """Theme assignment scans a text once for every rule's terms; overlapping first
+    words, open ends and case-sensitive lists must not disturb one another."""
+    lists = [terms("state space", "state-space model*", "SSM"), terms("*BERT", "BERT", case_sensitive=True),
+             terms("we propose", "we pre-train*"), terms("we"), terms("Mamba*", "*former"),
+             terms("linear attention", "linear"), terms("bert")]
+    text = ("We propose a state-space models hybrid, MambaFormer: we pre-trained it like BioBERT "
+            "and Robert's BERT. Linear attention is linear; statespace SSMs aside, an SSM works.")
+    scan = TermIndex(lists).scan(text)
+    for t in lists:
+        assert scan.find(t) == t.find(text), t.written
+    assert scan.find(lists[0]) == ["state-space models", "statespace", "SSM"]
+    assert scan.find(lists[2]) == ["We propose", "we pre-trained"]
+    assert scan.find(lists[4]) == ["MambaFormer"]
+    assert scan.find(lists[1]) == ["BioBERT", "BERT"]
 
 
 def test_near_counts_only_mentions_in_sentences_with_a_near_term(themes):
