@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .config import ConfigError
 from .pipeline import Digest, build_digest
-from .site import DEFAULT_SITE_URL, render_site
+from .site import DEFAULT_SITE_URL, plan_site
 
 
 def load_digest(content: Path) -> Digest | None:
@@ -37,11 +37,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     for diagnostic in digest.diagnostics:
         print(f"warning: {diagnostic}", file=sys.stderr)
-    files = render_site(digest, args.site_url)
-    for rel, text in sorted(files.items()):
+    files = plan_site(digest, args.site_url).files
+    for rel, make in sorted(files.items()):  # one file in memory at a time
         target = args.out / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        target.write_text(make(), encoding="utf-8")
     print(f"wrote {len(files)} files for {len(digest.papers)} papers to {args.out}")
     return 1 if args.strict and digest.diagnostics else 0
 

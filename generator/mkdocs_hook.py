@@ -1,6 +1,13 @@
-"""MkDocs glue, kept thin: run the pipeline in `on_files` and add every page and
-data file in memory with File.generated, so nothing is written into docs_dir
-and `mkdocs serve` does not rebuild in a loop.
+"""MkDocs glue, kept thin: run the pipeline in `on_files` and add every page in
+memory with File.generated, so nothing is written into docs_dir and `mkdocs
+serve` does not rebuild in a loop.
+
+Large digests: a page's text is made when MkDocs reads it (`on_page_read_source`),
+a paper page's HTML body when MkDocs renders it into the theme (`on_page_context`)
+and dropped once written (`on_post_page`), and each download (feed, JSON, CSV,
+BibTeX) when MkDocs copies it into the site, so the build never holds all pages
+and exports at once. Material's search parses only
+the part of a paper page it indexes (`PageRenderer.paper_search_view`).
 
 Input problems become MkDocs warnings (so `mkdocs build --strict` fails on
 them); a broken themes.yml or curation.yml aborts the build with one line.
@@ -8,19 +15,25 @@ them); a broken themes.yml or curation.yml aborts the build with one line.
 from __future__ import annotations
 
 import logging
+import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from mkdocs.exceptions import Abort
+from mkdocs.plugins import CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import get_toc
 
 from generator.config import ConfigError
 from generator.pipeline import build_digest
-from generator.site import DEFAULT_SITE_URL, render_site
+from generator.site import DEFAULT_SITE_URL, SitePlan, plan_site
 from generator.themes import load_themes
 
 log = logging.getLogger("mkdocs.hooks.paper_digest")
+
+_PLAN: SitePlan | None = None  # this build's site; replaced by every on_files
+_HEADING = re.compile(r'^<h([2-6]) id="([^"]+)"[^>]*>([^<]*)</h[2-6]>$', re.M)
 
 
 def content_dir(config) -> Path:
@@ -50,39 +63,98 @@ def on_config(config):
     return config
 
 
-_HTML_BODIES: dict[str, str] = {}
-_HEADING = re.compile(r'^<h([2-6]) id="([^"]+)"[^>]*>([^<]*)</h[2-6]>$', re.M)
-
-
-def on_page_markdown(markdown: str, page, config, files) -> str:
-    """Pages whose body the generator wrote as HTML (`body: html`) skip Markdown:
-    converting thousands of them is most of what Markdown costs a build."""
-    if page.meta.get("body") == "html":
-        _HTML_BODIES[page.file.src_uri] = markdown
-        return ""
-    return markdown
-
-
-def on_page_content(html: str, page, config, files) -> str:
-    body = _HTML_BODIES.pop(page.file.src_uri, None)
-    if body is None:
-        return html
-    # the table of contents Markdown would have made from the page's own headings
-    page.toc = get_toc([{"level": int(level), "id": hid, "name": name, "children": []}
-                        for level, hid, name in _HEADING.findall(body)])
-    return body
-
-
 def on_files(files: Files, config) -> Files:
+    global _PLAN
+    _PLAN = None
     try:
         digest = build_digest(content_dir(config))
     except ConfigError as exc:
         raise _config_abort(exc) from None
     for diagnostic in digest.diagnostics:
         log.warning("Paper Digest: %s", diagnostic)
-    for path, text in sorted(render_site(digest, config.site_url or DEFAULT_SITE_URL).items()):
+    _PLAN = plan_site(digest, config.site_url or DEFAULT_SITE_URL)
+    for path in sorted(_PLAN.files):
         existing = files.get_file_from_path(path)
         if existing is not None:
-            files.remove(existing)
-        files.append(File.generated(config, path, content=text))
+            files.remove(existing)  # the generated file wins over one in docs_dir
+        if path.endswith(".md"):
+            files.append(File.generated(config, path, content=""))  # made in on_page_read_source
+        else:
+            download = _Download.generated(config, path, content="")
+            download.make = _PLAN.files[path]
+            files.append(download)
     return files
+
+
+class _Download(File):
+    """A feed or export: in Files, so Markdown links to it resolve, but made only
+    when MkDocs copies it into the site, one file in memory at a time."""
+
+    make: Callable[[], str]
+
+    @property
+    def content_string(self) -> str:
+        return self.make()
+
+    @property
+    def content_bytes(self) -> bytes:
+        return self.make().encode("utf-8")
+
+    def copy_file(self, dirty: bool = False) -> None:
+        os.makedirs(os.path.dirname(self.abs_dest_path), exist_ok=True)
+        with open(self.abs_dest_path, "w", encoding="utf-8", newline="") as out:
+            out.write(self.make())
+
+
+def on_env(env, config, files):
+    """A per-build store for overrides/main.html (paper pages share one nav sidebar)."""
+    env.globals["paper_digest_shared"] = {}
+    return env
+
+
+def on_page_read_source(page, config) -> str | None:
+    if _PLAN is None:
+        return None
+    paper = _PLAN.papers.get(page.file.src_uri)
+    if paper is not None:  # the body comes in on_page_context
+        return _PLAN.renderer.paper_front_matter_text(paper)
+    make = _PLAN.files.get(page.file.src_uri)
+    return make() if make is not None else None
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    """Pages whose body the generator wrote as HTML (`body: html`) skip Markdown:
+    converting thousands of them is most of what Markdown costs a build."""
+    return "" if page.meta.get("body") == "html" else markdown
+
+
+def _paper(page):
+    return _PLAN.papers.get(page.file.src_uri) if _PLAN is not None else None
+
+
+@event_priority(100)  # before Material's search plugin reads page.content
+def _search_view(context, page, config, nav):
+    paper = _paper(page)
+    if paper is not None:
+        page.content = _PLAN.renderer.paper_search_view(paper)
+    return context
+
+
+@event_priority(-100)  # after search, before the theme renders page.content
+def _paper_body(context, page, config, nav):
+    paper = _paper(page)
+    if paper is not None:
+        page.content = _PLAN.renderer.paper_body(paper)
+        # the table of contents Markdown would have made from the page's own headings
+        page.toc = get_toc([{"level": int(level), "id": hid, "name": name, "children": []}
+                            for level, hid, name in _HEADING.findall(page.content)])
+    return context
+
+
+on_page_context = CombinedEvent(_search_view, _paper_body)
+
+
+def on_post_page(output: str, page, config) -> str:
+    if _paper(page) is not None:
+        page.content = None  # written; MkDocs would otherwise keep every page's HTML
+    return output

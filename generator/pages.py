@@ -124,15 +124,30 @@ class PageRenderer:
         }
 
     def paper_page(self, paper: Paper) -> str:
-        page_url = paper.url
-        body = self._render(
-            "paper.md.j2", page_url, paper=paper,
+        return to_markdown(self.paper_front_matter(paper), self.paper_body(paper))
+
+    @staticmethod
+    def paper_front_matter(paper: Paper) -> dict:
+        """`body: html` tells the MkDocs hook the body needs no Markdown."""
+        return {"title": str(escape(paper.title)), "body": "html"}
+
+    def paper_front_matter_text(self, paper: Paper) -> str:
+        """The paper page without its body: what the MkDocs hook gives MkDocs to read."""
+        return to_markdown(self.paper_front_matter(paper), "")
+
+    def paper_body(self, paper: Paper) -> str:
+        return self._render(
+            "paper.md.j2", paper.url, paper=paper,
             assignments=self.digest.assignments[paper.id],
             exclusions=self.digest.exclusions.get(paper.id, ()),
             related=[self.by_id[r] for r in self.related.get(paper.id, ())],
             index_abstract=self.index_abstracts,
         )
-        return to_markdown({"title": str(escape(paper.title)), "body": "html"}, body)
+
+    def paper_search_view(self, paper: Paper) -> str:
+        """The part of `paper_body` that search indexes, as the same HTML."""
+        return self._render("paper_search.html.j2", paper.url, paper=paper,
+                            index_abstract=self.index_abstracts)
 
     def listing_page(self, template: str, page_url: str, title: str, papers, **values) -> str:
         ordered = newest_first(papers)

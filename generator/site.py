@@ -1,56 +1,80 @@
-"""The whole site as files: path -> text, built from one Digest.
+"""The whole site as files: path -> how to make its text, from one Digest.
 
-Both the MkDocs hook and the CLI call `render_site`; neither knows how a page
-is made, and the mapping is complete before anything is written.
+Both the MkDocs hook and the CLI start from `plan_site`; neither knows how a
+page is made. Nothing is rendered until asked, so the hook can make each page
+when MkDocs reads it and each download when it is written, instead of holding
+all of a large digest's pages and exports in memory at once.
 """
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 
 from .exports import to_bibtex, to_csv, to_json
 from .feeds import absolute_url, atom_feed
 from .misses import possible_misses
+from .model import Paper
 from .pages import PageRenderer
 from .pipeline import Digest
 from .related import related_papers
 from .report import report_json, report_page
 
-
-def exports(prefix: str, papers, digest: Digest, site_url: str) -> dict[str, str]:
-    """papers.json / .csv / .bib for a set of papers, under `prefix` ("" or "themes/x/")."""
-    return {
-        f"{prefix}papers.json": to_json(papers, digest),
-        f"{prefix}papers.csv": to_csv(papers, digest),
-        f"{prefix}papers.bib": to_bibtex(papers, digest, site_url),
-    }
-
-
 DEFAULT_SITE_URL = "http://127.0.0.1:8000/"  # where `mkdocs serve` shows the site
 
 
-def render_site(digest: Digest, site_url: str = DEFAULT_SITE_URL) -> dict[str, str]:
+@dataclass(frozen=True)
+class SitePlan:
+    """Every file of the site, each made only when called."""
+
+    renderer: PageRenderer
+    files: dict[str, Callable[[], str]]  # path -> its text, made on call
+    papers: dict[str, Paper]  # paper page path -> its paper
+
+    def render(self) -> dict[str, str]:
+        return {path: make() for path, make in self.files.items()}
+
+
+def exports(prefix: str, papers, digest: Digest, site_url: str) -> dict[str, Callable[[], str]]:
+    """papers.json / .csv / .bib for a set of papers, under `prefix` ("" or "themes/x/")."""
+    return {
+        f"{prefix}papers.json": partial(to_json, papers, digest),
+        f"{prefix}papers.csv": partial(to_csv, papers, digest),
+        f"{prefix}papers.bib": partial(to_bibtex, papers, digest, site_url),
+    }
+
+
+def plan_site(digest: Digest, site_url: str = DEFAULT_SITE_URL) -> SitePlan:
     """site_url is the absolute address the site is published at (feeds and BibTeX
-    notes carry it)."""
+    notes carry it). Related papers are worked out here, once, for every page."""
     related = related_papers(digest.papers)
     renderer = PageRenderer(digest, related, possible_misses(digest, related))
-    files: dict[str, str] = {
-        "index.md": renderer.home_page(),
-        "papers/index.md": renderer.all_papers_page(),
-        "trends.md": renderer.trends_page(),
-        "report.md": report_page(digest),
-        "report.json": report_json(digest),
-        "feed.xml": atom_feed(digest.papers, title="Paper Digest: all papers",
-                              feed_url=absolute_url(site_url, "feed.xml"), site_url=site_url,
-                              digest=digest),
+    files: dict[str, Callable[[], str]] = {
+        "index.md": renderer.home_page,
+        "papers/index.md": renderer.all_papers_page,
+        "trends.md": renderer.trends_page,
+        "report.md": partial(report_page, digest),
+        "report.json": partial(report_json, digest),
+        "feed.xml": partial(atom_feed, digest.papers, title="Paper Digest: all papers",
+                            feed_url=absolute_url(site_url, "feed.xml"), site_url=site_url,
+                            digest=digest),
         **exports("", digest.papers, digest, site_url),
     }
     for theme in digest.themes:
         prefix = f"themes/{theme.slug}/"
         papers = digest.papers_in(theme.slug)
-        files[f"themes/{theme.slug}.md"] = renderer.theme_page(theme)
-        files[f"{prefix}feed.xml"] = atom_feed(
-            papers, title=f"Paper Digest: {theme.title}", subtitle=theme.description,
+        files[f"themes/{theme.slug}.md"] = partial(renderer.theme_page, theme)
+        files[f"{prefix}feed.xml"] = partial(
+            atom_feed, papers, title=f"Paper Digest: {theme.title}", subtitle=theme.description,
             feed_url=absolute_url(site_url, f"{prefix}feed.xml"), site_url=site_url,
             page_url=absolute_url(site_url, prefix), digest=digest)
         files.update(exports(prefix, papers, digest, site_url))
-    for paper in digest.papers:
-        files[f"papers/{paper.id}.md"] = renderer.paper_page(paper)
-    return files
+    paper_pages = {f"papers/{paper.id}.md": paper for paper in digest.papers}
+    for path, paper in paper_pages.items():
+        files[path] = partial(renderer.paper_page, paper)
+    return SitePlan(renderer, files, paper_pages)
+
+
+def render_site(digest: Digest, site_url: str = DEFAULT_SITE_URL) -> dict[str, str]:
+    """Every file's text; what the CLI writes and the tests read."""
+    return plan_site(digest, site_url).render()
