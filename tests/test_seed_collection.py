@@ -122,3 +122,38 @@ def test_paper_pages_are_not_in_the_nav(seed_site):
     assert "themes/mamba-ssm/" in nav and "papers/" in nav
     paper_ids = {p.id for p in seed_digest().papers}
     assert not any(f"papers/{pid}/" in nav for pid in paper_ids)
+
+
+def test_every_link_within_the_site_leads_to_a_built_file(seed_site):
+    """Pages, downloads and feeds linked from any page (the about page's Markdown links
+    to papers.json included) exist where the link points."""
+    broken = []
+    pages = sorted(seed_site.rglob("*.html"))
+    for page in pages:
+        for href in parse_html(page).links:
+            target = href.split("#", 1)[0].split("?", 1)[0]
+            if not target or "://" in target or target.startswith(("mailto:", "javascript:")):
+                continue
+            base = seed_site if target.startswith("/") else page.parent  # 404.html: from the root
+            resolved = (base / target.lstrip("/")).resolve()
+            if resolved.is_dir():
+                resolved = resolved / "index.html"
+            if not resolved.is_file():
+                broken.append(f"{page.relative_to(seed_site)} -> {href}")
+    assert len(pages) > 414
+    assert broken == []
+
+
+def test_paper_pages_share_the_nav_of_a_page_outside_it(seed_site):
+    """Paper pages reuse one rendering of Material's nav sidebar: it must be the nav
+    Material gives a page outside the nav (no item marked active) on every one."""
+    def nav_of(path: Path) -> str:
+        html = path.read_text(encoding="utf-8")
+        start = html.find('<nav class="md-nav md-nav--primary"')
+        return html[start:html.find("</nav>", html.find('<div class="md-sidebar md-sidebar--secondary"'))]
+    papers = sorted((seed_site / "papers").glob("*/index.html"))
+    navs = {nav_of(p) for p in papers}
+    assert len(navs) == 1
+    nav = navs.pop()
+    assert "md-nav__link--active" not in nav and "md-nav__item--active" not in nav
+    assert 'href="../../themes/mamba-ssm/"' in nav and 'href="../../about/"' in nav
