@@ -2,12 +2,12 @@
 memory with File.generated, so nothing is written into docs_dir and `mkdocs
 serve` does not rebuild in a loop.
 
-Large digests: a page's text is made when MkDocs reads it (`on_page_read_source`),
-a paper page's HTML body when MkDocs renders it into the theme (`on_page_context`)
-and dropped once written (`on_post_page`), and each download (feed, JSON, CSV,
-BibTeX) when MkDocs copies it into the site, so the build never holds all pages
-and exports at once. Material's search parses only
-the part of a paper page it indexes (`PageRenderer.paper_search_view`).
+Large digests: a page's text is made when MkDocs reads it (`on_page_read_source`);
+the HTML body of a paper, theme or list page (`HtmlPage`) skips Markdown, is made
+when MkDocs renders it into the theme (`on_page_context`) and dropped once written
+(`on_post_page`); each download (feed, JSON, CSV, BibTeX) is made when MkDocs
+copies it into the site. So the build never holds all pages and exports at once,
+and Material's search parses only each HtmlPage's `search_view`, not its lists.
 
 Input problems become MkDocs warnings (so `mkdocs build --strict` fails on
 them); a broken themes.yml or curation.yml aborts the build with one line.
@@ -27,6 +27,7 @@ from mkdocs.structure.toc import get_toc
 
 from generator.config import ConfigError
 from generator.pipeline import build_digest
+from generator.pages import HtmlPage, to_markdown
 from generator.site import DEFAULT_SITE_URL, SitePlan, plan_site
 from generator.themes import load_themes
 
@@ -115,46 +116,40 @@ def on_env(env, config, files):
 def on_page_read_source(page, config) -> str | None:
     if _PLAN is None:
         return None
-    paper = _PLAN.papers.get(page.file.src_uri)
-    if paper is not None:  # the body comes in on_page_context
-        return _PLAN.renderer.paper_front_matter_text(paper)
+    html_page = _PLAN.html_pages.get(page.file.src_uri)
+    if html_page is not None:  # its body comes in on_page_context
+        return to_markdown(html_page.front_matter, "")
     make = _PLAN.files.get(page.file.src_uri)
     return make() if make is not None else None
 
 
-def on_page_markdown(markdown: str, page, config, files) -> str:
-    """Pages whose body the generator wrote as HTML (`body: html`) skip Markdown:
-    converting thousands of them is most of what Markdown costs a build."""
-    return "" if page.meta.get("body") == "html" else markdown
-
-
-def _paper(page):
-    return _PLAN.papers.get(page.file.src_uri) if _PLAN is not None else None
+def _html_page(page) -> HtmlPage | None:
+    return _PLAN.html_pages.get(page.file.src_uri) if _PLAN is not None else None
 
 
 @event_priority(100)  # before Material's search plugin reads page.content
 def _search_view(context, page, config, nav):
-    paper = _paper(page)
-    if paper is not None:
-        page.content = _PLAN.renderer.paper_search_view(paper)
+    html_page = _html_page(page)
+    if html_page is not None:
+        page.content = html_page.search_view()
     return context
 
 
 @event_priority(-100)  # after search, before the theme renders page.content
-def _paper_body(context, page, config, nav):
-    paper = _paper(page)
-    if paper is not None:
-        page.content = _PLAN.renderer.paper_body(paper)
+def _body(context, page, config, nav):
+    html_page = _html_page(page)
+    if html_page is not None:
+        page.content = html_page.body()
         # the table of contents Markdown would have made from the page's own headings
         page.toc = get_toc([{"level": int(level), "id": hid, "name": name, "children": []}
                             for level, hid, name in _HEADING.findall(page.content)])
     return context
 
 
-on_page_context = CombinedEvent(_search_view, _paper_body)
+on_page_context = CombinedEvent(_search_view, _body)
 
 
 def on_post_page(output: str, page, config) -> str:
-    if _paper(page) is not None:
+    if _html_page(page) is not None:
         page.content = None  # written; MkDocs would otherwise keep every page's HTML
     return output

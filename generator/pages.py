@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import lru_cache
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache, partial
 from urllib.parse import quote_plus
 
 import frontmatter
@@ -93,6 +95,21 @@ def year_counts(papers) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda kv: (kv[0] == "undated", kv[0]), reverse=False)
 
 
+@dataclass(frozen=True)
+class HtmlPage:
+    """A page whose body the generator writes as HTML (`body: html` in its front
+    matter), so Markdown never runs over it; made in parts so the MkDocs hook can
+    make the body only when MkDocs renders the page, and let search parse only
+    `search_view`: the same HTML without the parts search leaves out anyway."""
+
+    front_matter: dict
+    body: Callable[[], str]
+    search_view: Callable[[], str]
+
+    def markdown(self) -> str:
+        return to_markdown(self.front_matter, self.body())
+
+
 def to_markdown(meta: dict, body: str) -> str:
     return frontmatter.dumps(frontmatter.Post(body, **meta), sort_keys=True) + "\n"
 
@@ -123,19 +140,11 @@ class PageRenderer:
             "themes": [a.theme for a in self.digest.assignments[paper.id] if a.theme != exclude_theme],
         }
 
-    def paper_page(self, paper: Paper) -> str:
-        return to_markdown(self.paper_front_matter(paper), self.paper_body(paper))
+    def paper_page(self, paper: Paper) -> HtmlPage:
+        return HtmlPage({"title": str(escape(paper.title)), "body": "html"},
+                        partial(self._paper_body, paper), partial(self._paper_search_view, paper))
 
-    @staticmethod
-    def paper_front_matter(paper: Paper) -> dict:
-        """`body: html` tells the MkDocs hook the body needs no Markdown."""
-        return {"title": str(escape(paper.title)), "body": "html"}
-
-    def paper_front_matter_text(self, paper: Paper) -> str:
-        """The paper page without its body: what the MkDocs hook gives MkDocs to read."""
-        return to_markdown(self.paper_front_matter(paper), "")
-
-    def paper_body(self, paper: Paper) -> str:
+    def _paper_body(self, paper: Paper) -> str:
         return self._render(
             "paper.md.j2", paper.url, paper=paper,
             assignments=self.digest.assignments[paper.id],
@@ -144,23 +153,27 @@ class PageRenderer:
             index_abstract=self.index_abstracts,
         )
 
-    def paper_search_view(self, paper: Paper) -> str:
-        """The part of `paper_body` that search indexes, as the same HTML."""
+    def _paper_search_view(self, paper: Paper) -> str:
         return self._render("paper_search.html.j2", paper.url, paper=paper,
                             index_abstract=self.index_abstracts)
 
-    def listing_page(self, template: str, page_url: str, title: str, papers, **values) -> str:
+    def listing_page(self, template: str, page_url: str, title: str, papers, **values) -> HtmlPage:
+        """A theme page or the full list: its search view is the page without its items."""
         ordered = newest_first(papers)
-        body = self._render(template, page_url, papers=ordered, years=year_counts(ordered),
-                            items=[self.item_context(p, values.get("theme_slug")) for p in ordered],
-                            **values)
-        meta = {"title": title}
+        years = year_counts(ordered)
+
+        def body(with_items: bool) -> str:
+            items = ([self.item_context(p, values.get("theme_slug")) for p in ordered]
+                     if with_items else [])
+            return self._render(template, page_url, papers=ordered, years=years, items=items,
+                                **values)
+        meta = {"title": title, "body": "html"}
         if values.get("theme_slug"):
             meta.update(feed=f"themes/{values['theme_slug']}/feed.xml",
                         feed_title=f"{title} (Atom feed)")
-        return to_markdown(meta, body)
+        return HtmlPage(meta, partial(body, True), partial(body, False))
 
-    def theme_page(self, theme) -> str:
+    def theme_page(self, theme) -> HtmlPage:
         papers = self.digest.papers_in(theme.slug)
         page = self.listing_page(
             "theme.md.j2", f"themes/{theme.slug}/", theme.title, papers, theme=theme,
@@ -185,7 +198,7 @@ class PageRenderer:
                                   first_header="Month"))
         return to_markdown({"title": "Trends"}, body)
 
-    def all_papers_page(self) -> str:
+    def all_papers_page(self) -> HtmlPage:
         return self.listing_page("papers.md.j2", "papers/", "All papers", self.digest.papers,
                                  theme_slug=None)
 

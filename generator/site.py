@@ -14,8 +14,7 @@ from functools import partial
 from .exports import to_bibtex, to_csv, to_json
 from .feeds import absolute_url, atom_feed
 from .misses import possible_misses
-from .model import Paper
-from .pages import PageRenderer
+from .pages import HtmlPage, PageRenderer
 from .pipeline import Digest
 from .related import related_papers
 from .report import report_json, report_page
@@ -27,9 +26,8 @@ DEFAULT_SITE_URL = "http://127.0.0.1:8000/"  # where `mkdocs serve` shows the si
 class SitePlan:
     """Every file of the site, each made only when called."""
 
-    renderer: PageRenderer
     files: dict[str, Callable[[], str]]  # path -> its text, made on call
-    papers: dict[str, Paper]  # paper page path -> its paper
+    html_pages: dict[str, HtmlPage]  # pages among `files` whose body is HTML, in parts
 
     def render(self) -> dict[str, str]:
         return {path: make() for path, make in self.files.items()}
@@ -49,9 +47,9 @@ def plan_site(digest: Digest, site_url: str = DEFAULT_SITE_URL) -> SitePlan:
     notes carry it). Related papers are worked out here, once, for every page."""
     related = related_papers(digest.papers)
     renderer = PageRenderer(digest, related, possible_misses(digest, related))
+    html_pages = {"papers/index.md": renderer.all_papers_page()}
     files: dict[str, Callable[[], str]] = {
         "index.md": renderer.home_page,
-        "papers/index.md": renderer.all_papers_page,
         "trends.md": renderer.trends_page,
         "report.md": partial(report_page, digest),
         "report.json": partial(report_json, digest),
@@ -63,16 +61,17 @@ def plan_site(digest: Digest, site_url: str = DEFAULT_SITE_URL) -> SitePlan:
     for theme in digest.themes:
         prefix = f"themes/{theme.slug}/"
         papers = digest.papers_in(theme.slug)
-        files[f"themes/{theme.slug}.md"] = partial(renderer.theme_page, theme)
+        html_pages[f"themes/{theme.slug}.md"] = renderer.theme_page(theme)
         files[f"{prefix}feed.xml"] = partial(
             atom_feed, papers, title=f"Paper Digest: {theme.title}", subtitle=theme.description,
             feed_url=absolute_url(site_url, f"{prefix}feed.xml"), site_url=site_url,
             page_url=absolute_url(site_url, prefix), digest=digest)
         files.update(exports(prefix, papers, digest, site_url))
-    paper_pages = {f"papers/{paper.id}.md": paper for paper in digest.papers}
-    for path, paper in paper_pages.items():
-        files[path] = partial(renderer.paper_page, paper)
-    return SitePlan(renderer, files, paper_pages)
+    for paper in digest.papers:
+        html_pages[f"papers/{paper.id}.md"] = renderer.paper_page(paper)
+    for path, page in html_pages.items():
+        files[path] = page.markdown
+    return SitePlan(files, html_pages)
 
 
 def render_site(digest: Digest, site_url: str = DEFAULT_SITE_URL) -> dict[str, str]:

@@ -57,7 +57,7 @@ AUTHORS_LINE = re.compile(r"^\s*•\s*\d+\s+authors?\s*$")
 # are never text (XML cannot even carry U+FFFE and U+FFFF).
 _NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
     f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17))
-_CONTROL = re.compile(f"[\x00-\x08\x0a-\x1f\x7f-\x9f{_NONCHARACTERS}]")
+_CONTROL_IN_TEXT = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_NONCHARACTERS}]")  # LF stays
 _LINE_END = re.compile(rb"\r\n|\r|\n")
 _BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -110,7 +110,7 @@ def decode_source(name: str, data: bytes) -> tuple[SourceFile | None, list[Diagn
         return None, [Diagnostic(name, None, f"{exc}, skipped")]
     if note:
         diagnostics.append(Diagnostic(name, None, note))
-    lines = tuple(clean_line(line) for line in split_lines(text))
+    lines = clean_lines(text)
     if not any(lines):
         return None, diagnostics + [Diagnostic(name, None, "empty file, skipped")]
     layout = detect_layout(lines)
@@ -121,16 +121,17 @@ def decode_source(name: str, data: bytes) -> tuple[SourceFile | None, list[Diagn
     return SourceFile(name, layout, lines, encoding), diagnostics
 
 
-def split_lines(text: str) -> list[str]:
-    """Lines ended by LF, CRLF or CR; nothing else ends a line."""
-    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+def clean_lines(text: str) -> tuple[str, ...]:
+    """The text's lines without control characters, noncharacters and trailing
+    whitespace (they carry no meaning in a capture), in NFC.
 
-
-def clean_line(line: str) -> str:
-    """Drop control characters, noncharacters and trailing whitespace (they carry no
-    meaning in a capture), in NFC."""
-    line = _CONTROL.sub("", line).rstrip()
-    return unicodedata.normalize("NFC", line)
+    Done on the whole text, not line by line (a large collection has hundreds of
+    thousands of lines): the removed characters include no line end once CR is
+    gone, and NFC never composes across a line feed."""
+    text = _CONTROL_IN_TEXT.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return tuple(line.rstrip() for line in text.split("\n"))
 
 
 def _bom_codec(data: bytes) -> str | None:

@@ -21,7 +21,7 @@ def paper(pid="p"):
 def page_for(assignment):
     p = paper()
     digest = Digest((p,), THEMES, {p.id: (assignment,)}, {}, (), ())
-    return PageRenderer(digest).paper_page(p)
+    return PageRenderer(digest).paper_page(p).markdown()
 
 
 def test_evidence_against_a_theme_is_labelled_as_such():

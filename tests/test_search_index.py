@@ -24,6 +24,10 @@ def test_seed_index_holds_titles_and_abstracts_but_not_page_furniture(seed_site)
 def test_abstracts_leave_the_index_when_all_of_them_exceed_the_budget(monkeypatch):
     digest = build_digest(REPO / "content")
     paper = digest.papers[0]
-    assert '<h2 id="abstract">Abstract</h2>' in PageRenderer(digest).paper_page(paper)
+    page = PageRenderer(digest).paper_page(paper)
+    assert '<h2 id="abstract">Abstract</h2>' in page.markdown()
+    assert 'class="pd-abstract"' in page.search_view()  # what Material's search parses
     monkeypatch.setattr(pages, "SEARCH_ABSTRACT_BUDGET", 1000)
-    assert '<h2 id="abstract" data-search-exclude>Abstract</h2>' in PageRenderer(digest).paper_page(paper)
+    page = PageRenderer(digest).paper_page(paper)
+    assert '<h2 id="abstract" data-search-exclude>Abstract</h2>' in page.markdown()
+    assert 'class="pd-abstract"' not in page.search_view() and "pd-title" in page.search_view()

@@ -29,7 +29,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from generator.ids import title_key
-from generator.pages import PageRenderer, snippet
+from generator.pages import PageRenderer, snippet, to_markdown
 from generator.pipeline import build_digest
 from generator.site import render_site
 from sitecheck import REPO, Element, parse_html, render_markdown
@@ -100,8 +100,11 @@ def digest_for(title: str, abstract: str):
 def pages(digest) -> dict[str, str]:
     renderer = PageRenderer(digest)
     paper = next(p for p in digest.papers if p.title != PADDING_TITLE)
-    return {"paper": renderer.paper_page(paper), "all": renderer.all_papers_page(),
-            "home": renderer.home_page()}
+    paper_page, all_page = renderer.paper_page(paper), renderer.all_papers_page()
+    return {"paper": paper_page.markdown(), "all": all_page.markdown(), "home": renderer.home_page(),
+            # what Material's search parses of those pages (the MkDocs hook's search views)
+            "paper search": to_markdown(paper_page.front_matter, paper_page.search_view()),
+            "all search": to_markdown(all_page.front_matter, all_page.search_view())}
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -126,9 +129,10 @@ def test_untrusted_text_survives_as_text(title, abstract):
         meta, html = render_markdown(text)
         _, plain_html = render_markdown(pages(plain)[name])
         assert shape(html) == shape(plain_html), name
-        if name == "paper":
+        if name in ("paper", "paper search"):
             assert only_text(html.find("h1", "pd-title")) == want_title
             assert only_text(html.find("p", "pd-abstract")) == want_abstract
+        if name == "paper":
             title_html = parse_html(meta["title"])  # Material prints it as it is
             assert title_html.elements() == [] and title_html.text == want_title
             for a in html.find("ul", "pd-code").find_all("a") if html.find("ul", "pd-code") else []:
@@ -137,7 +141,7 @@ def test_untrusted_text_survives_as_text(title, abstract):
             item = next(li for li in html.find_all("li", "pd-item")
                         if only_text(li.find("a", "pd-item__title")) == want_title)
             assert only_text(item.find("span", "pd-item__snippet")) == snippet(want_abstract)
-        else:
+        elif name == "home":
             shown = [only_text(a) for ol in html.find_all("ol", "pd-short") for a in ol.find_all("a")]
             assert want_title in shown
 
