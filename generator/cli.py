@@ -37,12 +37,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     for diagnostic in digest.diagnostics:
         print(f"warning: {diagnostic}", file=sys.stderr)
-    files = plan_site(digest, args.site_url).files
-    for rel, make in sorted(files.items()):  # one file in memory at a time
+    plan = plan_site(digest, args.site_url)
+    for rel in sorted(plan.files):  # one file in memory at a time
         target = args.out / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(make(), encoding="utf-8")
-    print(f"wrote {len(files)} files for {len(digest.papers)} papers to {args.out}")
+        with target.open("w", encoding="utf-8", newline="") as out:
+            plan.write(rel, out)
+    print(f"wrote {len(plan.files)} files for {len(digest.papers)} papers to {args.out}")
     return 1 if args.strict and digest.diagnostics else 0
 
 

@@ -5,6 +5,7 @@ Fields are only ever added, never renamed or removed (see README, "Data contract
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
 from .model import Paper
 from .pipeline import Digest
@@ -38,5 +39,21 @@ def dump_json(value) -> str:
     return json.dumps(value, ensure_ascii=False, indent=1) + "\n"
 
 
+def iter_papers_json(papers, digest: Digest) -> Iterator[str]:
+    """papers.json a record at a time: the text of `dump_json({"papers": [...]})`,
+    without holding every record of a large digest (and its encoding) at once."""
+    ordered = sorted(papers, key=lambda p: p.id)
+    if not ordered:
+        yield dump_json({"papers": []})
+        return
+    yield '{\n "papers": [\n'
+    last = len(ordered) - 1
+    for i, paper in enumerate(ordered):
+        # a record is two levels in; JSON strings hold no raw line break to indent
+        record = json.dumps(paper_record(paper, digest), ensure_ascii=False, indent=1)
+        yield "  " + record.replace("\n", "\n  ") + (",\n" if i < last else "\n")
+    yield " ]\n}\n"
+
+
 def papers_json(papers, digest: Digest) -> str:
-    return dump_json({"papers": [paper_record(p, digest) for p in sorted(papers, key=lambda p: p.id)]})
+    return "".join(iter_papers_json(papers, digest))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from .data import FIELDS, paper_record, papers_json
 from .feeds import site_base
@@ -74,12 +74,22 @@ def to_csv(papers: Iterable[Paper], digest: Digest) -> str:
     spreadsheet may read a title starting with "=" as a formula, but changing
     the text would break the round trip other tools rely on.
     """
+    return "".join(iter_csv(papers, digest))
+
+
+def iter_csv(papers: Iterable[Paper], digest: Digest) -> Iterator[str]:
+    """`to_csv` a row at a time."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(field_names())
+
+    def row(values) -> str:
+        out.seek(0)
+        out.truncate()
+        writer.writerow(values)
+        return out.getvalue()
+    yield row(field_names())
     for paper in _by_id(papers):
-        writer.writerow([_csv_cell(v) for v in paper_record(paper, digest).values()])
-    return out.getvalue()
+        yield row([_csv_cell(v) for v in paper_record(paper, digest).values()])
 
 
 def bibtex_escape(text: str) -> str:
@@ -126,5 +136,11 @@ def to_bibtex(papers: Iterable[Paper], digest: Digest, site_url: str) -> str:
     "Listed in Paper Digest: <url>", keywords (theme slugs) and abstract.
     Authors are unknown to the digest, so there is no author field.
     """
+    return "".join(iter_bibtex(papers, digest, site_url))
+
+
+def iter_bibtex(papers: Iterable[Paper], digest: Digest, site_url: str) -> Iterator[str]:
+    """`to_bibtex` an entry at a time."""
     base = site_base(site_url)
-    return "\n".join(_entry(p, digest, base) for p in _by_id(papers))
+    for i, paper in enumerate(_by_id(papers)):
+        yield ("\n" if i else "") + _entry(paper, digest, base)

@@ -17,7 +17,6 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 from mkdocs.exceptions import Abort
@@ -82,29 +81,29 @@ def on_files(files: Files, config) -> Files:
             files.append(File.generated(config, path, content=""))  # made in on_page_read_source
         else:
             download = _Download.generated(config, path, content="")
-            download.make = _PLAN.files[path]
+            download.plan = _PLAN
             files.append(download)
     return files
 
 
 class _Download(File):
     """A feed or export: in Files, so Markdown links to it resolve, but made only
-    when MkDocs copies it into the site, one file in memory at a time."""
+    when MkDocs copies it into the site, a piece at a time."""
 
-    make: Callable[[], str]
+    plan: SitePlan
 
     @property
     def content_string(self) -> str:
-        return self.make()
+        return self.plan.files[self.src_uri]()
 
     @property
     def content_bytes(self) -> bytes:
-        return self.make().encode("utf-8")
+        return self.content_string.encode("utf-8")
 
     def copy_file(self, dirty: bool = False) -> None:
         os.makedirs(os.path.dirname(self.abs_dest_path), exist_ok=True)
         with open(self.abs_dest_path, "w", encoding="utf-8", newline="") as out:
-            out.write(self.make())
+            self.plan.write(self.src_uri, out)
 
 
 def on_env(env, config, files):
@@ -151,5 +150,7 @@ on_page_context = CombinedEvent(_search_view, _body)
 
 def on_post_page(output: str, page, config) -> str:
     if _html_page(page) is not None:
-        page.content = None  # written; MkDocs would otherwise keep every page's HTML
+        # written: MkDocs would otherwise keep every page's HTML and contents to the end
+        page.content = None
+        page.toc = get_toc([])
     return output

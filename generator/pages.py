@@ -25,6 +25,7 @@ from .pipeline import Digest
 from .trends import svg_bar_chart, table_rows, trend_counts, year_chart
 
 SNIPPET_CHARS = 280
+ITEMS_PER_BATCH = 500
 # Material's search downloads its whole index before the first result: abstracts are
 # indexed only while all of them together stay under this many characters (about
 # 2,500 papers), so a large digest's index holds titles and stays a few megabytes.
@@ -163,15 +164,23 @@ class PageRenderer:
         years = year_counts(ordered)
 
         def body(with_items: bool) -> str:
-            items = ([self.item_context(p, values.get("theme_slug")) for p in ordered]
-                     if with_items else [])
-            return self._render(template, page_url, papers=ordered, years=years, items=items,
-                                **values)
+            items_html = (self._items_html(ordered, page_url, values.get("theme_slug"))
+                          if with_items else "")
+            return self._render(template, page_url, papers=ordered, years=years,
+                                items_html=items_html, **values)
         meta = {"title": title, "body": "html"}
         if values.get("theme_slug"):
             meta.update(feed=f"themes/{values['theme_slug']}/feed.xml",
                         feed_title=f"{title} (Atom feed)")
         return HtmlPage(meta, partial(body, True), partial(body, False))
+
+    def _items_html(self, papers: list[Paper], page_url: str, theme_slug: str | None) -> Markup:
+        """The list's items, rendered a batch at a time (see items.html.j2)."""
+        batches = (papers[i:i + ITEMS_PER_BATCH] for i in range(0, len(papers), ITEMS_PER_BATCH))
+        return Markup("".join(
+            self._render("items.html.j2", page_url,
+                         items=[self.item_context(p, theme_slug) for p in batch])
+            for batch in batches))
 
     def theme_page(self, theme) -> HtmlPage:
         papers = self.digest.papers_in(theme.slug)

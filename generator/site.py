@@ -7,11 +7,12 @@ all of a large digest's pages and exports in memory at once.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 
-from .exports import to_bibtex, to_csv, to_json
+from .data import iter_papers_json
+from .exports import iter_bibtex, iter_csv
 from .feeds import absolute_url, atom_feed
 from .misses import possible_misses
 from .pages import HtmlPage, PageRenderer
@@ -28,18 +29,31 @@ class SitePlan:
 
     files: dict[str, Callable[[], str]]  # path -> its text, made on call
     html_pages: dict[str, HtmlPage]  # pages among `files` whose body is HTML, in parts
+    downloads: dict[str, Callable[[], Iterable[str]]]  # files that are not pages, in pieces
+
+    def write(self, path: str, out) -> None:
+        """Write one file's text to a text stream; a download a piece at a time."""
+        if path in self.downloads:
+            out.writelines(self.downloads[path]())
+        else:
+            out.write(self.files[path]())
 
     def render(self) -> dict[str, str]:
         return {path: make() for path, make in self.files.items()}
 
 
-def exports(prefix: str, papers, digest: Digest, site_url: str) -> dict[str, Callable[[], str]]:
+def exports(prefix: str, papers, digest: Digest, site_url: str
+            ) -> dict[str, Callable[[], Iterable[str]]]:
     """papers.json / .csv / .bib for a set of papers, under `prefix` ("" or "themes/x/")."""
     return {
-        f"{prefix}papers.json": partial(to_json, papers, digest),
-        f"{prefix}papers.csv": partial(to_csv, papers, digest),
-        f"{prefix}papers.bib": partial(to_bibtex, papers, digest, site_url),
+        f"{prefix}papers.json": partial(iter_papers_json, papers, digest),
+        f"{prefix}papers.csv": partial(iter_csv, papers, digest),
+        f"{prefix}papers.bib": partial(iter_bibtex, papers, digest, site_url),
     }
+
+
+def _joined(pieces: Callable[[], Iterable[str]]) -> str:
+    return "".join(pieces())
 
 
 def plan_site(digest: Digest, site_url: str = DEFAULT_SITE_URL) -> SitePlan:
@@ -56,8 +70,8 @@ def plan_site(digest: Digest, site_url: str = DEFAULT_SITE_URL) -> SitePlan:
         "feed.xml": partial(atom_feed, digest.papers, title="Paper Digest: all papers",
                             feed_url=absolute_url(site_url, "feed.xml"), site_url=site_url,
                             digest=digest),
-        **exports("", digest.papers, digest, site_url),
     }
+    downloads = exports("", digest.papers, digest, site_url)
     for theme in digest.themes:
         prefix = f"themes/{theme.slug}/"
         papers = digest.papers_in(theme.slug)
@@ -66,12 +80,14 @@ def plan_site(digest: Digest, site_url: str = DEFAULT_SITE_URL) -> SitePlan:
             atom_feed, papers, title=f"Paper Digest: {theme.title}", subtitle=theme.description,
             feed_url=absolute_url(site_url, f"{prefix}feed.xml"), site_url=site_url,
             page_url=absolute_url(site_url, prefix), digest=digest)
-        files.update(exports(prefix, papers, digest, site_url))
+        downloads.update(exports(prefix, papers, digest, site_url))
     for paper in digest.papers:
         html_pages[f"papers/{paper.id}.md"] = renderer.paper_page(paper)
     for path, page in html_pages.items():
         files[path] = page.markdown
-    return SitePlan(files, html_pages)
+    for path, pieces in downloads.items():
+        files[path] = partial(_joined, pieces)
+    return SitePlan(files, html_pages, downloads)
 
 
 def render_site(digest: Digest, site_url: str = DEFAULT_SITE_URL) -> dict[str, str]:

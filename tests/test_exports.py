@@ -8,7 +8,7 @@ from pathlib import Path
 import bibtexparser
 import pytest
 
-from generator.data import paper_record, papers_json
+from generator.data import dump_json, paper_record, papers_json
 from generator.exports import LIST_SEPARATOR, to_bibtex, to_csv, to_json
 from generator.model import Assignment, Paper
 from generator.pipeline import Digest, build_digest
@@ -53,6 +53,15 @@ def latex_to_text(value: str) -> str:
     """What LaTeX prints for the escapes the exporter writes (independent of it)."""
     pattern = "|".join(re.escape(k) for k in _UNESCAPE) + r"|\\([%&$#_])"
     return re.sub(pattern, lambda m: m.group(1) or _UNESCAPE[m.group(0)], value)
+
+
+def test_json_written_a_record_at_a_time_is_the_one_document_json_would_write():
+    """papers.json is written in pieces so a large digest is never held whole; the
+    text must stay what json.dumps makes of the whole document (indent 1)."""
+    whole = dump_json({"papers": [paper_record(p, DIGEST) for p in sorted(PAPERS, key=lambda p: p.id)]})
+    assert papers_json(PAPERS, DIGEST) == whole
+    assert papers_json([PAPERS[0]], DIGEST) == dump_json({"papers": [paper_record(PAPERS[0], DIGEST)]})
+    assert papers_json([], DIGEST) == dump_json({"papers": []})
 
 
 def test_json_is_exactly_papers_json():
