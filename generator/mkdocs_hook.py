@@ -26,7 +26,7 @@ from mkdocs.structure.toc import get_toc
 
 from generator.config import ConfigError
 from generator.pipeline import build_digest
-from generator.pages import HtmlPage, to_markdown
+from generator.pages import HtmlPage
 from generator.site import DEFAULT_SITE_URL, SitePlan, plan_site
 from generator.themes import load_themes
 
@@ -115,11 +115,19 @@ def on_env(env, config, files):
 def on_page_read_source(page, config) -> str | None:
     if _PLAN is None:
         return None
-    html_page = _PLAN.html_pages.get(page.file.src_uri)
-    if html_page is not None:  # its body comes in on_page_context
-        return to_markdown(html_page.front_matter, "")
+    if page.file.src_uri in _PLAN.html_pages:
+        return ""  # its front matter is set in on_page_markdown, its body in on_page_context
     make = _PLAN.files.get(page.file.src_uri)
     return make() if make is not None else None
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    """An HtmlPage's front matter goes to MkDocs as it is, without a YAML round trip
+    per page (dumping and parsing it cost more than the rest of reading the page)."""
+    html_page = _html_page(page)
+    if html_page is not None:
+        page.meta = dict(html_page.front_matter)
+    return markdown
 
 
 def _html_page(page) -> HtmlPage | None:

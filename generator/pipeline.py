@@ -6,15 +6,15 @@ separate step (`site.render_site`) so the same Digest feeds MkDocs and the CLI.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from .curation import apply_curation, load_curation
 from .merge import merge_entries
 from .model import Assignment, Diagnostic, Paper, ParsedSource
 from .parse import parse_source
-from .sources import display_name, read_source, source_paths
-from .themes import Theme, assign_themes, load_themes
+from .sources import decode_source, read_bytes, source_paths
+from .themes import Theme, assign_all, load_themes
 
 
 @dataclass(frozen=True)
@@ -45,15 +45,24 @@ class Digest:
 def read_all(sources_dir: Path) -> tuple[list[ParsedSource], list[Diagnostic]]:
     parsed, diagnostics = [], []
     for path in source_paths(sources_dir):
-        source, problems = read_source(path)
+        name, data, problems = read_bytes(path)
         diagnostics.extend(problems)
-        if source is None:
-            parsed.append(ParsedSource(display_name(path), "unreadable", (), ()))
-            continue
-        result = parse_source(source)
+        result, problems = (ParsedSource(name, "unreadable", (), ()), ()) if data is None \
+            else decode_and_parse(name, data)
         parsed.append(result)
-        diagnostics.extend(result.diagnostics)
+        diagnostics.extend(problems)
     return parsed, diagnostics
+
+
+@lru_cache(maxsize=4096)
+def decode_and_parse(name: str, data: bytes) -> tuple[ParsedSource, tuple[Diagnostic, ...]]:
+    """Pure in its inputs, so remembered: `mkdocs serve` rebuilds after every edit,
+    and a large digest's unchanged listing pages need not be decoded and parsed again."""
+    source, problems = decode_source(name, data)
+    if source is None:
+        return ParsedSource(name, "unreadable", (), ()), tuple(problems)
+    result = parse_source(source)
+    return result, (*problems, *result.diagnostics)
 
 
 def build_digest(content_dir: Path) -> Digest:
@@ -62,7 +71,7 @@ def build_digest(content_dir: Path) -> Digest:
     pins = load_curation(content_dir / "curation.yml", {t.slug for t in themes})
     parsed, diagnostics = read_all(content_dir / "sources")
     merged = merge_entries(e for source in parsed for e in source.entries)
-    by_rules = {p.id: assign_themes(themes, p) for p in merged}
+    by_rules = assign_all(themes, merged)
     curated, exclusions, warnings = apply_curation(pins, by_rules)
     order = {t.slug: i for i, t in enumerate(themes)}
     assignments = {pid: tuple(sorted(items, key=lambda a: order[a.theme]))

@@ -88,12 +88,17 @@ def display_name(path: Path) -> str:
 
 def read_source(path: Path) -> tuple[SourceFile | None, list[Diagnostic]]:
     """Read and decode one file; None when it holds nothing that can be parsed."""
+    name, data, problems = read_bytes(path)
+    return (None, problems) if data is None else decode_source(name, data)
+
+
+def read_bytes(path: Path) -> tuple[str, bytes | None, list[Diagnostic]]:
+    """The file's display name and bytes; None and a warning when it cannot be read."""
     name = display_name(path)
     try:
-        data = path.read_bytes()
+        return name, path.read_bytes(), []
     except OSError as exc:
-        return None, [Diagnostic(name, None, f"cannot be read ({exc.strerror or exc}), skipped")]
-    return decode_source(name, data)
+        return name, None, [Diagnostic(name, None, f"cannot be read ({exc.strerror or exc}), skipped")]
 
 
 def decode_source(name: str, data: bytes) -> tuple[SourceFile | None, list[Diagnostic]]:

@@ -250,6 +250,25 @@ def scan_paper(themes: tuple[Theme, ...], paper: Paper) -> Scanned:
     return Scanned(index.scan(paper.title), index.scan(paper.abstract))
 
 
+@lru_cache(maxsize=2)
+def _assigned_before(themes: tuple[Theme, ...]) -> dict[tuple[str, str], tuple[Assignment, ...]]:
+    return {}
+
+
+def assign_all(themes: tuple[Theme, ...], papers) -> dict[str, tuple[Assignment, ...]]:
+    """Paper id -> its themes. A paper's themes depend on its title and abstract alone,
+    so they are remembered while themes.yml is unchanged: `mkdocs serve` rebuilds
+    after every edit, and a large digest's unchanged papers need not be scored again."""
+    remembered = _assigned_before(themes)
+    out = {}
+    for paper in papers:
+        key = (paper.title, paper.abstract)
+        if key not in remembered:
+            remembered[key] = assign_themes(themes, paper)
+        out[paper.id] = remembered[key]
+    return out
+
+
 def assign_themes(themes: tuple[Theme, ...], paper: Paper) -> tuple[Assignment, ...]:
     scanned = scan_paper(themes, paper)
     out = []
