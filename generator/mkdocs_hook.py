@@ -14,24 +14,49 @@ them); a broken themes.yml or curation.yml aborts the build with one line.
 """
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import re
+import sys
 from pathlib import Path
+from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 from mkdocs.exceptions import Abort
 from mkdocs.plugins import CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import get_toc
 
-from generator.config import ConfigError
-from generator.pipeline import build_digest
-from generator.pages import HtmlPage
-from generator.site import DEFAULT_SITE_URL, SitePlan, plan_site
-from generator.themes import load_themes
+
+if TYPE_CHECKING:
+    from generator.pages import HtmlPage
+    from generator.site import SitePlan
+
+MODULES = ("config", "pipeline", "site", "themes")
+
+
+def _generator_modules() -> SimpleNamespace:
+    """The generator's modules for this build.
+
+    MkDocs loads this hook once per process, and Python keeps modules imported,
+    so under `mkdocs serve` an edit to the generator's code would never reach the
+    preview. When a .py file of the package changed since it was imported, the
+    package is forgotten and imported again; unchanged code keeps its modules and
+    what they remember between rebuilds (parsed pages, theme scores). Templates
+    reload by themselves."""
+    stamp = sorted((p.name, p.stat().st_mtime_ns) for p in Path(__file__).parent.glob("*.py"))
+    loaded = sys.modules.get("generator")
+    if loaded is not None and getattr(loaded, "source_stamp", stamp) != stamp:
+        for name in [n for n in sys.modules if n == "generator" or n.startswith("generator.")]:
+            del sys.modules[name]
+    importlib.import_module("generator").source_stamp = stamp
+    return SimpleNamespace(**{m: importlib.import_module(f"generator.{m}") for m in MODULES})
+
 
 log = logging.getLogger("mkdocs.hooks.paper_digest")
 
+_GEN = _generator_modules()  # refreshed by every on_config
 _PLAN: SitePlan | None = None  # this build's site; replaced by every on_files
 _HEADING = re.compile(r'^<h([2-6]) id="([^"]+)"[^>]*>([^<]*)</h[2-6]>$', re.M)
 
@@ -40,7 +65,7 @@ def content_dir(config) -> Path:
     return Path(config.config_file_path).parent / "content"
 
 
-def _config_abort(exc: ConfigError) -> Abort:
+def _config_abort(exc: Exception) -> Abort:
     """One line on stderr naming file and key; MkDocs prints an Abort's text on stdout."""
     log.error("Paper Digest: %s", exc)
     return Abort("Aborted: fix the file named above.")
@@ -48,9 +73,11 @@ def _config_abort(exc: ConfigError) -> Abort:
 
 def on_config(config):
     """The nav names every theme in themes.yml, so a new theme needs no edit here."""
+    global _GEN
+    _GEN = _generator_modules()
     try:
-        themes = load_themes(content_dir(config) / "themes.yml")
-    except ConfigError as exc:
+        themes = _GEN.themes.load_themes(content_dir(config) / "themes.yml")
+    except _GEN.config.ConfigError as exc:
         raise _config_abort(exc) from None
     config.nav = [
         {"Home": "index.md"},
@@ -67,12 +94,12 @@ def on_files(files: Files, config) -> Files:
     global _PLAN
     _PLAN = None
     try:
-        digest = build_digest(content_dir(config))
-    except ConfigError as exc:
+        digest = _GEN.pipeline.build_digest(content_dir(config))
+    except _GEN.config.ConfigError as exc:
         raise _config_abort(exc) from None
     for diagnostic in digest.diagnostics:
         log.warning("Paper Digest: %s", diagnostic)
-    _PLAN = plan_site(digest, config.site_url or DEFAULT_SITE_URL)
+    _PLAN = _GEN.site.plan_site(digest, config.site_url or _GEN.site.DEFAULT_SITE_URL)
     for path in sorted(_PLAN.files):
         existing = files.get_file_from_path(path)
         if existing is not None:

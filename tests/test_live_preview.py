@@ -83,6 +83,14 @@ class Output:
             return sum(bool(BUILD_LINE.search(line)) for line in self.lines)
 
 
+def fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return ""
+
+
 def wait_for(predicate, timeout: float, interval: float = 0.5) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -128,6 +136,15 @@ def test_new_listing_page_appears_in_live_preview(tmp_path):
             f"{extra} rebuilds after adding one file (at most {EXTRA_BUILDS_ALLOWED} expected):\n"
             f"{out.text()}")
         assert server.poll() is None, f"mkdocs serve exited:\n{out.text()}"
+
+        # an edit to the generator's Python code shows too, though Python keeps modules
+        # imported between rebuilds
+        pages_py = project / "generator" / "pages.py"
+        code = pages_py.read_text(encoding="utf-8")
+        assert code.count('("arXiv", ') == 1
+        pages_py.write_text(code.replace('("arXiv", ', '("arXiv (edited)", '), encoding="utf-8")
+        edited = wait_for(lambda: "Search arXiv (edited) for this title" in fetch(page), NEW_PAGE_TIMEOUT)
+        assert edited, f"the edit to generator/pages.py did not reach {page}:\n{out.text()}"
     finally:
         if server.poll() is None:
             os.killpg(server.pid, signal.SIGTERM)
