@@ -40,9 +40,8 @@ class Tokens:
         self.text = text
         self._parts = _WORD_SPLIT.split(text)  # separator, word, separator, ..., separator
         self.words = self._parts[1::2]
-        self.lower = _WORD.findall(text.lower())
-        if len(self.lower) != len(self.words):  # lower() changed a word's length or class
-            self.lower = [w.lower() for w in self.words]
+        # word by word (one lower() call for all: words hold no line feed)
+        self.lower = "\n".join(self.words).lower().split("\n") if self.words else []
 
     @cached_property
     def _offsets(self) -> list[int]:

@@ -53,10 +53,10 @@ TEMPLATE_HEADINGS = {
     for line in path.read_text(encoding="utf-8").splitlines()
     if re.match(r"^#{1,6} ", line)
 } | {
-    # headings the paper template writes as HTML through its h2(id, text) macro
+    # headings the templates write as HTML
     text
     for path in (REPO / "generator" / "templates").glob("*.j2")
-    for text in re.findall(r'h2\("[^"]+", "([^"]+)"', path.read_text(encoding="utf-8"))
+    for text in re.findall(r"<h[2-6][^>]*>([^<{]+)</h[2-6]>", path.read_text(encoding="utf-8"))
 }
 
 
