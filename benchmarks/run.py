@@ -186,10 +186,20 @@ class StageTimer:
             for name, obj in list(vars(module).items()):
                 origin = getattr(obj, "__module__", "") or ""
                 if (inspect.isfunction(obj) and origin.startswith("generator.")
-                        and origin != module.__name__
-                        and not inspect.isgeneratorfunction(obj)):
+                        and origin != module.__name__):
                     short = origin.split(".", 1)[1]
+                    if inspect.isgeneratorfunction(obj):  # timed while it runs, not when it starts
+                        obj = _run_through(obj)
                     setattr(module, name, self.wrap(obj, STAGES.get(short, short)))
+
+
+def _run_through(generator_function):
+    """A generator function that does all its work when called (the downloads are
+    written a piece at a time), so the stage that made the pieces is charged for them."""
+    @functools.wraps(generator_function)
+    def run(*args, **kwargs):
+        return iter(list(generator_function(*args, **kwargs)))
+    return run
 
 
 def peak_rss() -> int:
