@@ -5,8 +5,9 @@ serve` does not rebuild in a loop.
 Large digests: a page's text is made when MkDocs reads it (`on_page_read_source`);
 the HTML body of a paper, theme or list page (`HtmlPage`) skips Markdown, is made
 when MkDocs renders it into the theme (`on_page_context`) and dropped once written
-(`on_post_page`); each download (feed, JSON, CSV, BibTeX) is made when MkDocs
-copies it into the site. So the build never holds all pages and exports at once,
+(`on_post_page`); each download is made when MkDocs copies it into the site (the
+JSON, CSV and BibTeX exports a piece at a time; feeds hold at most 50 entries).
+So the build never holds all pages and exports at once,
 and Material's search parses only each HtmlPage's `search_view`, not its lists.
 
 Input problems become MkDocs warnings (so `mkdocs build --strict` fails on
@@ -115,7 +116,7 @@ def on_files(files: Files, config) -> Files:
 
 class _Download(File):
     """A feed or export: in Files, so Markdown links to it resolve, but made only
-    when MkDocs copies it into the site, a piece at a time."""
+    when MkDocs copies it into the site (exports a piece at a time)."""
 
     plan: SitePlan
 

@@ -1,7 +1,7 @@
 """The build, top to bottom: read -> parse -> merge -> themes -> curation.
 
 `build_digest` gathers everything into one Digest value; rendering is a
-separate step (`site.render_site`) so the same Digest feeds MkDocs and the CLI.
+separate step (`site.plan_site`) so the same Digest feeds MkDocs and the CLI.
 """
 from __future__ import annotations
 
