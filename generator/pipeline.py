@@ -5,8 +5,9 @@ separate step (`site.plan_site`) so the same Digest feeds MkDocs and the CLI.
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 
 from .curation import apply_curation, load_curation
@@ -48,16 +49,32 @@ def read_all(sources_dir: Path) -> tuple[list[ParsedSource], list[Diagnostic]]:
         name, data, problems = read_bytes(path)
         diagnostics.extend(problems)
         result, problems = (ParsedSource(name, "unreadable", (), ()), ()) if data is None \
-            else decode_and_parse(name, data)
+            else _remembered_parse(name, data)
         parsed.append(result)
         diagnostics.extend(problems)
     return parsed, diagnostics
 
 
-@lru_cache(maxsize=4096)
+PARSED_KEPT = 4096  # listing pages remembered (results only, a few per MB of listing)
+_PARSED: dict[tuple[str, bytes], tuple[ParsedSource, tuple[Diagnostic, ...]]] = {}
+
+
+def _remembered_parse(name: str, data: bytes) -> tuple[ParsedSource, tuple[Diagnostic, ...]]:
+    """`decode_and_parse` is pure in its inputs, so its results are remembered:
+    `mkdocs serve` rebuilds after every edit, and a large digest's unchanged listing
+    pages need not be decoded and parsed again. The key is the file's name and a
+    digest of its bytes, not the bytes, which would keep every file in memory."""
+    key = (name, hashlib.sha256(data).digest())
+    found = _PARSED.pop(key, None)
+    if found is None:
+        found = decode_and_parse(name, data)
+    _PARSED[key] = found  # the most recently used last
+    while len(_PARSED) > PARSED_KEPT:
+        del _PARSED[next(iter(_PARSED))]
+    return found
+
+
 def decode_and_parse(name: str, data: bytes) -> tuple[ParsedSource, tuple[Diagnostic, ...]]:
-    """Pure in its inputs, so remembered: `mkdocs serve` rebuilds after every edit,
-    and a large digest's unchanged listing pages need not be decoded and parsed again."""
     source, problems = decode_source(name, data)
     if source is None:
         return ParsedSource(name, "unreadable", (), ()), tuple(problems)
