@@ -38,12 +38,13 @@ def main(argv: list[str] | None = None) -> int:
     for diagnostic in digest.diagnostics:
         print(f"warning: {diagnostic}", file=sys.stderr)
     plan = plan_site(digest, args.site_url)
-    for rel in sorted(plan.files):  # one file in memory at a time
+    paths = plan.paths()
+    for rel in paths:  # one file in memory at a time
         target = args.out / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         with target.open("w", encoding="utf-8", newline="") as out:
             plan.write(rel, out)
-    print(f"wrote {len(plan.files)} files for {len(digest.papers)} papers to {args.out}")
+    print(f"wrote {len(paths)} files for {len(digest.papers)} papers to {args.out}")
     return 1 if args.strict and digest.diagnostics else 0
 
 

@@ -57,7 +57,7 @@ def _generator_modules() -> SimpleNamespace:
 
 log = logging.getLogger("mkdocs.hooks.paper_digest")
 
-_GEN = _generator_modules()  # refreshed by every on_config
+_GEN: SimpleNamespace | None = None  # the generator's modules, taken by every on_config
 _PLAN: SitePlan | None = None  # this build's site; replaced by every on_files
 _HEADING = re.compile(r'^<h([2-6]) id="([^"]+)"[^>]*>([^<]*)</h[2-6]>$', re.M)
 
@@ -101,7 +101,7 @@ def on_files(files: Files, config) -> Files:
     for diagnostic in digest.diagnostics:
         log.warning("Paper Digest: %s", diagnostic)
     _PLAN = _GEN.site.plan_site(digest, config.site_url or _GEN.site.DEFAULT_SITE_URL)
-    for path in sorted(_PLAN.files):
+    for path in _PLAN.paths():
         existing = files.get_file_from_path(path)
         if existing is not None:
             files.remove(existing)  # the generated file wins over one in docs_dir
@@ -122,7 +122,7 @@ class _Download(File):
 
     @property
     def content_string(self) -> str:
-        return self.plan.files[self.src_uri]()
+        return self.plan.text(self.src_uri)
 
     @property
     def content_bytes(self) -> bytes:

@@ -27,9 +27,15 @@ DEFAULT_SITE_URL = "http://127.0.0.1:8000/"  # where `mkdocs serve` shows the si
 class SitePlan:
     """Every file of the site, each made only when called."""
 
-    files: dict[str, Callable[[], str]]  # path -> its text, made on call
+    files: dict[str, Callable[[], str]]  # path -> its text: pages, feeds, the report
     html_pages: dict[str, HtmlPage]  # pages among `files` whose body is HTML, in parts
-    downloads: dict[str, Callable[[], Iterable[str]]]  # files that are not pages, in pieces
+    downloads: dict[str, Callable[[], Iterable[str]]]  # JSON, CSV and BibTeX, in pieces
+
+    def paths(self) -> list[str]:
+        return sorted([*self.files, *self.downloads])
+
+    def text(self, path: str) -> str:
+        return "".join(self.downloads[path]()) if path in self.downloads else self.files[path]()
 
     def write(self, path: str, out) -> None:
         """Write one file's text to a text stream; a download a piece at a time."""
@@ -39,7 +45,7 @@ class SitePlan:
             out.write(self.files[path]())
 
     def render(self) -> dict[str, str]:
-        return {path: make() for path, make in self.files.items()}
+        return {path: self.text(path) for path in self.paths()}
 
 
 def exports(prefix: str, papers, digest: Digest, site_url: str
@@ -50,10 +56,6 @@ def exports(prefix: str, papers, digest: Digest, site_url: str
         f"{prefix}papers.csv": partial(iter_csv, papers, digest),
         f"{prefix}papers.bib": partial(iter_bibtex, papers, digest, site_url),
     }
-
-
-def _joined(pieces: Callable[[], Iterable[str]]) -> str:
-    return "".join(pieces())
 
 
 def plan_site(digest: Digest, site_url: str = DEFAULT_SITE_URL) -> SitePlan:
@@ -85,8 +87,6 @@ def plan_site(digest: Digest, site_url: str = DEFAULT_SITE_URL) -> SitePlan:
         html_pages[f"papers/{paper.id}.md"] = renderer.paper_page(paper)
     for path, page in html_pages.items():
         files[path] = page.markdown
-    for path, pieces in downloads.items():
-        files[path] = partial(_joined, pieces)
     return SitePlan(files, html_pages, downloads)
 
 

@@ -206,8 +206,9 @@ class Scanned:
     abstract: Scan
 
     def part(self, where: str) -> tuple[Scan, ...]:
-        return {"title": (self.title,), "abstract": (self.abstract,),
-                "anywhere": (self.title, self.abstract)}[where]
+        if where == "title":
+            return (self.title,)
+        return (self.abstract,) if where == "abstract" else (self.title, self.abstract)
 
 
 def score_theme(theme: Theme, paper: Paper, scanned: Scanned | None = None
