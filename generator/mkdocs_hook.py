@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from mkdocs.exceptions import Abort
 from mkdocs.plugins import CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 
@@ -138,6 +139,27 @@ def on_env(env, config, files):
     """A per-build store for overrides/main.html (paper pages share one nav sidebar)."""
     env.globals["paper_digest_shared"] = {}
     return env
+
+
+class _HtmlDocument(Page):
+    """A Page whose body is HTML made later (an HtmlPage): MkDocs' render() would
+    build a Markdown converter with every extension to convert an empty text, and
+    that costs more than the rest of reading the page. MkDocs has no event to skip
+    it, so `on_pre_page` gives such pages this class, whose render() sets what
+    Markdown would have set from an empty text."""
+
+    def render(self, config, files) -> None:
+        self.content = ""  # the body is set in on_page_context
+        self.toc = get_toc([])
+        self._title_from_render = None  # the title is in page.meta
+        self.present_anchor_ids = set()
+        self.links_to_anchors = {}
+
+
+def on_pre_page(page, config, files):
+    if _html_page(page) is not None and type(page) is Page:
+        page.__class__ = _HtmlDocument  # same object: the nav and file.page keep it
+    return page
 
 
 def on_page_read_source(page, config) -> str | None:
