@@ -14,7 +14,9 @@ For every size, in the same run:
      in-process, with the exclusive time of each stage (read, parse, merge, themes,
      curation, related, json, render, ...), and its peak RSS;
   3. `mkdocs build` of the project and of the floor run as subprocesses: wall time, CPU
-     time and peak RSS (os.wait4's rusage of exactly that child);
+     time (its own and its descendants') and peak memory: the larger of its own peak RSS
+     (os.wait4) and the sampled peak of the RSS summed over it and its descendants (the
+     build works out related papers in a second process);
   4. bytes of both site folders, of search/search_index.json, and of what Material's
      search loads before it can answer (the index plus the search worker script).
 Then, at the serve size (4000 by default), `mkdocs serve` (with livereload, as users run
@@ -67,7 +69,7 @@ STAGES = {  # generator module -> stage name in the breakdown
     "sources": "read", "parse": "parse", "merge": "merge", "ids": "merge",
     "themes": "themes", "curation": "curation", "config": "config", "related": "related",
     "data": "json", "pages": "render", "site": "render", "pipeline": "pipeline",
-    "terms": "themes", "exports": "exports", "feeds": "feeds", "trends": "trends",
+    "terms": "themes", "related_job": "related", "exports": "exports", "feeds": "feeds", "trends": "trends",
     "misses": "misses", "report": "report",
 }
 DEFAULT_SITE_URL = "http://127.0.0.1:8000/"
@@ -114,19 +116,71 @@ def smoke_check(workdir: Path) -> str | None:
 
 
 def run_measured(cmd: list[str], cwd: Path, log: Path) -> dict:
-    """Run to completion; wall and CPU seconds and the peak RSS of exactly this child."""
+    """Run to completion; wall and CPU seconds and peak memory. Peak memory is the larger
+    of the child's own peak RSS (os.wait4, which folds in descendants only as a maximum)
+    and the sampled peak of the RSS summed over the child and its descendants (the build
+    works out related papers in a second process, at the same time as its own work)."""
     with open(log, "wb") as out:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, env=child_env())
+        sampler = TreeRss(proc.pid)
+        sampler.start()
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
+        sampler.stop()
     proc.returncode = os.waitstatus_to_exitcode(status)
     text = log.read_text(encoding="utf-8", errors="replace")
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}) in {cwd}:\n{text[-3000:]}")
+    own = usage.ru_maxrss * 1024
     return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime,
-            "rss": usage.ru_maxrss * 1024, "warnings": text.count("WARNING"),
+            "rss": max(own, sampler.peak), "own_rss": own, "tree_rss": sampler.peak,
+            "processes": sampler.most_processes, "warnings": text.count("WARNING"),
             "warning_lines": [line for line in text.splitlines() if "WARNING" in line][:5]}
+
+
+class TreeRss(threading.Thread):
+    """Samples, every 20 ms, the RSS summed over a process and all its descendants
+    (from /proc; shared pages are counted in every process, so it errs high)."""
+
+    PAGE = os.sysconf("SC_PAGE_SIZE")
+
+    def __init__(self, root: int):
+        super().__init__(daemon=True)
+        self.root, self.peak, self.most_processes = root, 0, 0
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        while not self._done.wait(0.02):
+            total, count = self.sample()
+            self.peak = max(self.peak, total)
+            self.most_processes = max(self.most_processes, count)
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join()
+
+    def sample(self) -> tuple[int, int]:
+        parent, rss = {}, {}
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry.name}/stat", "rb") as f:
+                    fields = f.read().rsplit(b")", 1)[1].split()
+                parent[int(entry.name)], rss[int(entry.name)] = int(fields[1]), int(fields[21])
+            except (OSError, ValueError, IndexError):
+                continue  # ended meanwhile
+        tree, todo = set(), [self.root]
+        children: dict[int, list[int]] = {}
+        for pid, ppid in parent.items():
+            children.setdefault(ppid, []).append(pid)
+        while todo:
+            pid = todo.pop()
+            if pid in rss and pid not in tree:
+                tree.add(pid)
+                todo.extend(children.get(pid, ()))
+        return sum(rss[pid] for pid in tree) * self.PAGE, len(tree)
 
 
 def mkdocs_build(project: Path) -> dict:
@@ -191,6 +245,13 @@ class StageTimer:
                     if inspect.isgeneratorfunction(obj):  # timed while it runs, not when it starts
                         obj = _run_through(obj)
                     setattr(module, name, self.wrap(obj, STAGES.get(short, short)))
+        # related papers are a job object (a second process on a large digest): starting
+        # it and waiting for its result are the parent's share of the related stage
+        job = sys.modules.get("generator.related_job")
+        if job is not None and hasattr(job, "RelatedJob"):
+            for method in ("__init__", "result"):
+                setattr(job.RelatedJob, method,
+                        self.wrap(getattr(job.RelatedJob, method), "related"))
 
 
 def _run_through(generator_function):
@@ -507,11 +568,21 @@ def walls_text(results: list[dict]) -> str:
                      for r in results)
 
 
+def tree_text(results: list[dict]) -> str:
+    return "; ".join(
+        f"{r['n']:,}: build {r['build'].get('own_rss', 0) / MB:.0f} MB own, "
+        f"{r['build'].get('tree_rss', 0) / MB:.0f} MB over "
+        f"{r['build'].get('processes', 1)} processes" for r in results)
+
+
 def best_of(runs: list[dict]) -> dict:
     """The fastest of repeated builds (wall and CPU each their minimum, as timing tools
     report), with the largest peak memory; every wall time is kept in `walls`."""
     best = dict(min(runs, key=lambda r: r["wall"]))
     best.update(cpu=min(r["cpu"] for r in runs), rss=max(r["rss"] for r in runs),
+                own_rss=max(r.get("own_rss", 0) for r in runs),
+                tree_rss=max(r.get("tree_rss", 0) for r in runs),
+                processes=max(r.get("processes", 1) for r in runs),
                 walls=[r["wall"] for r in runs])
     return best
 
@@ -703,7 +774,11 @@ def report(results: list[dict], meta: dict) -> str:
         f"Code: {meta['git']}  ",
         f"Total run time: {meta['elapsed'] / 60:.1f} min", "",
         "Generator = `build_digest` + `render_site` in-process (cold, one run). Build = "
-        "`mkdocs build` as a subprocess; peak RSS is that process's own maximum (os.wait4). "
+        "`mkdocs build` as a subprocess; its CPU time includes its child processes', and its "
+        "peak memory is the larger of its own peak RSS (os.wait4) and the peak, sampled every "
+        "20 ms, of the RSS summed over it and its descendants (a large digest's related papers "
+        "are worked out in a second process beside the theme scoring; pages shared between "
+        f"processes count twice, so it errs high): {tree_text(results)}. "
         f"The project and the floor are each built {meta['repeat']} times, alternately; the "
         "fastest wall and CPU times count and the largest peak memory (all wall times: "
         f"{walls_text(results)}). "

@@ -1,4 +1,5 @@
-"""The build, top to bottom: read -> parse -> merge -> themes -> curation.
+"""The build, top to bottom: read -> parse -> merge -> themes -> curation, with
+related papers worked out beside the themes (related_job).
 
 `build_digest` gathers everything into one Digest value; rendering is a
 separate step (`site.plan_site`) so the same Digest feeds MkDocs and the CLI.
@@ -14,6 +15,7 @@ from .curation import apply_curation, load_curation
 from .merge import merge_entries
 from .model import Assignment, Diagnostic, Paper, ParsedSource
 from .parse import parse_source
+from .related_job import RelatedJob
 from .sources import decode_source, read_bytes, source_paths
 from .themes import Theme, assign_all, load_themes
 
@@ -26,6 +28,7 @@ class Digest:
     exclusions: dict[str, tuple[tuple[str, str], ...]]  # paper id -> (theme, reason)
     sources: tuple[ParsedSource, ...]
     diagnostics: tuple[Diagnostic, ...]
+    related: dict[str, tuple[str, ...]]  # paper id -> the most similar others, best first
 
     def papers_in(self, slug: str) -> list[Paper]:
         return list(self._by_theme.get(slug, ()))
@@ -88,16 +91,18 @@ def build_digest(content_dir: Path) -> Digest:
     pins = load_curation(content_dir / "curation.yml", {t.slug for t in themes})
     parsed, diagnostics = read_all(content_dir / "sources")
     merged = merge_entries(e for source in parsed for e in source.entries)
-    by_rules = assign_all(themes, merged)
-    curated, exclusions, warnings = apply_curation(pins, by_rules)
-    order = {t.slug: i for i, t in enumerate(themes)}
-    assignments = {pid: tuple(sorted(items, key=lambda a: order[a.theme]))
-                   for pid, items in curated.items()}
-    return Digest(
-        papers=tuple(sorted(merged, key=lambda p: p.id)),
-        themes=themes,
-        assignments=assignments,
-        exclusions=exclusions,
-        sources=tuple(parsed),
-        diagnostics=tuple(diagnostics + warnings),
-    )
+    with RelatedJob(merged) as related:  # worked out while the themes are scored
+        by_rules = assign_all(themes, merged)
+        curated, exclusions, warnings = apply_curation(pins, by_rules)
+        order = {t.slug: i for i, t in enumerate(themes)}
+        assignments = {pid: tuple(sorted(items, key=lambda a: order[a.theme]))
+                       for pid, items in curated.items()}
+        return Digest(
+            papers=tuple(sorted(merged, key=lambda p: p.id)),
+            themes=themes,
+            assignments=assignments,
+            exclusions=exclusions,
+            sources=tuple(parsed),
+            diagnostics=tuple(diagnostics + warnings),
+            related=related.result(),
+        )

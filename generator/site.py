@@ -17,7 +17,6 @@ from .feeds import absolute_url, atom_feed
 from .misses import possible_misses
 from .pages import HtmlPage, PageRenderer
 from .pipeline import Digest
-from .related import related_papers
 from .report import report_json, report_page
 
 DEFAULT_SITE_URL = "http://127.0.0.1:8000/"  # where `mkdocs serve` shows the site
@@ -60,9 +59,8 @@ def exports(prefix: str, papers, digest: Digest, site_url: str
 
 def plan_site(digest: Digest, site_url: str = DEFAULT_SITE_URL) -> SitePlan:
     """site_url is the absolute address the site is published at (feeds and BibTeX
-    notes carry it). Related papers are worked out here, once, for every page."""
-    related = related_papers(digest.papers)
-    renderer = PageRenderer(digest, related, possible_misses(digest, related))
+    notes carry it)."""
+    renderer = PageRenderer(digest, digest.related, possible_misses(digest, digest.related))
     html_pages = {"papers/index.md": renderer.all_papers_page()}
     files: dict[str, Callable[[], str]] = {
         "index.md": renderer.home_page,

@@ -6,10 +6,11 @@ import numpy as np
 import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from generator import related
+from generator import related, related_job
 from generator.model import Paper
 from generator.pipeline import build_digest
 from generator.related import related_papers
+from generator.related_job import RelatedJob
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -155,3 +156,31 @@ def test_seed_neighbours_are_the_best_tfidf_cosines(seed_papers):
         assert len(got) == len(best)
         assert np.allclose(got, best, atol=1e-5)
         assert p.id not in result[p.id]
+
+
+def test_related_worked_out_in_a_second_process_equals_in_process(seed_papers):
+    """Large digests send the texts to a worker process; same neighbours, same order."""
+    with RelatedJob(seed_papers, separate_process=True) as job:
+        assert job._child is not None  # really a second process
+        elsewhere = job.result()
+    assert elsewhere == related_papers(seed_papers, k=5)
+    assert elsewhere == build_digest(ROOT / "content").related
+
+
+def test_a_digest_of_the_worker_size_uses_the_worker(monkeypatch):
+    monkeypatch.setattr(related_job, "SEPARATE_PROCESS_FROM", len(FIXTURE))
+    with RelatedJob(FIXTURE) as job:
+        assert job._child is not None
+        assert job.result() == related_papers(FIXTURE, k=5)
+    with RelatedJob(FIXTURE[:-1]) as job:
+        assert job._child is None
+        assert job.result() == related_papers(FIXTURE[:-1], k=5)
+
+
+def test_a_worker_left_uncollected_is_ended():
+    """If the build fails while the worker runs, leaving the job ends the process."""
+    with pytest.raises(KeyError):
+        with RelatedJob(FIXTURE, separate_process=True) as job:
+            child = job._child
+            raise KeyError("the theme scoring failed")
+    assert child.returncode is not None
