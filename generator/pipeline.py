@@ -7,7 +7,7 @@ separate step (`site.plan_site`) so the same Digest feeds MkDocs and the CLI.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -28,7 +28,8 @@ class Digest:
     exclusions: dict[str, tuple[tuple[str, str], ...]]  # paper id -> (theme, reason)
     sources: tuple[ParsedSource, ...]
     diagnostics: tuple[Diagnostic, ...]
-    related: dict[str, tuple[str, ...]]  # paper id -> the most similar others, best first
+    # paper id -> the most similar other papers, best first (none in a Digest made by hand)
+    related: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def papers_in(self, slug: str) -> list[Paper]:
         return list(self._by_theme.get(slug, ()))
