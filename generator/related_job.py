@@ -62,8 +62,11 @@ class RelatedJob:
     def _start_child(self) -> None:
         code = (f"import sys; sys.path.insert(0, {str(PACKAGE_ROOT)!r}); "
                 "from generator.related_job import child_main; child_main()")
-        self._child = subprocess.Popen([sys.executable, "-c", code],
-                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        try:
+            self._child = subprocess.Popen([sys.executable, "-c", code],
+                                           stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        except (OSError, ValueError):  # no interpreter to start here: work it out in-process
+            return
         payload = json.dumps(self._texts, ensure_ascii=False).encode("utf-8")
         self._texts = []
         # written from a thread: a large digest fills the pipe before the child reads it
