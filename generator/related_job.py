@@ -67,7 +67,8 @@ class RelatedJob:
                                            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         except (OSError, ValueError):  # no interpreter to start here: work it out in-process
             return
-        payload = json.dumps(self._texts, ensure_ascii=False).encode("utf-8")
+        # ASCII JSON: \u escapes carry any text, even a lone surrogate, through the pipe
+        payload = json.dumps(self._texts).encode("ascii")
         self._texts = []
         # written from a thread: a large digest fills the pipe before the child reads it
         self._feeder = threading.Thread(target=_feed, args=(self._child.stdin, payload), daemon=True)
@@ -106,7 +107,6 @@ def _feed(stream, payload: bytes) -> None:
 
 def child_main() -> None:
     """The worker: texts as JSON on stdin, {id: [related ids]} as JSON on stdout."""
-    texts = [Text(*t) for t in json.loads(sys.stdin.buffer.read())]
-    related = related_of_texts(texts)
-    sys.stdout.buffer.write(json.dumps(related, ensure_ascii=False).encode("utf-8"))
+    related = related_of_texts([Text(*t) for t in json.loads(sys.stdin.buffer.read())])
+    sys.stdout.buffer.write(json.dumps(related).encode("ascii"))  # the texts are gone by now
     sys.stdout.buffer.flush()

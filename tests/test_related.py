@@ -184,3 +184,12 @@ def test_a_worker_left_uncollected_is_ended():
             child = job._child
             raise KeyError("the theme scoring failed")
     assert child.returncode is not None
+
+
+def test_any_text_reaches_the_worker_intact():
+    """Titles and abstracts are untrusted: quotes, backslashes, line breaks, astral
+    characters and a lone surrogate all cross the pipe and give the same neighbours."""
+    odd = [replace(p, title=p.title + ' "quoted" \\ back\nslash 𝔐amba \ud800', abstract=p.abstract + " ∑ 中文")
+           for p in FIXTURE]
+    with RelatedJob(odd, separate_process=True) as job:
+        assert job.result() == related_papers(odd, k=5)
