@@ -90,9 +90,12 @@ def build_digest(content_dir: Path) -> Digest:
     """Raises ConfigError for a broken themes.yml or curation.yml."""
     themes = load_themes(content_dir / "themes.yml")
     pins = load_curation(content_dir / "curation.yml", {t.slug for t in themes})
-    parsed, diagnostics = read_all(content_dir / "sources")
-    merged = merge_entries(e for source in parsed for e in source.entries)
-    with RelatedJob(merged) as related:  # worked out while the themes are scored
+    sources_dir = content_dir / "sources"
+    # related papers are worked out while the pages are read and the themes scored
+    with RelatedJob.for_listing_pages(source_paths(sources_dir)) as related:
+        parsed, diagnostics = read_all(sources_dir)
+        merged = merge_entries(e for source in parsed for e in source.entries)
+        related.send(merged)
         by_rules = assign_all(themes, merged)
         curated, exclusions, warnings = apply_curation(pins, by_rules)
         order = {t.slug: i for i, t in enumerate(themes)}

@@ -1,11 +1,13 @@
 """Related papers worked out beside the theme scoring, in a second process.
 
-Both stages need only the merged papers and take about as long as each other on
-a large digest; scikit-learn (with numpy and scipy) also takes a second and
-about 80 MB just to import. So for a large digest `start_related` hands the
-papers' ids, titles and abstracts (as JSON, on a pipe) to a new Python process
-running this module, and returns at once; the caller scores themes meanwhile,
-never imports scikit-learn, and collects the neighbours when it needs them.
+Both stages need only the merged papers, and each takes seconds on a large
+digest; scikit-learn (with numpy and scipy) also takes a second and
+about 80 MB just to import. So for a large digest a `RelatedJob` starts a new
+Python process running this module as the build starts (it imports scikit-learn
+while the caller reads the listing pages), hands it the merged papers' ids,
+titles and abstracts (as JSON, on a pipe), and returns at once; the caller scores
+themes meanwhile, never imports scikit-learn, and collects the neighbours when
+it needs them.
 A small digest (the tests' fixtures, the seed collection) is worked out
 in-process, where starting an interpreter would cost more than it saves. Either
 way the result is the same: `related_papers` depends on nothing but ids and texts.
@@ -27,7 +29,8 @@ from typing import NamedTuple
 
 from .model import Paper
 
-SEPARATE_PROCESS_FROM = 2_000  # papers; below, a second interpreter costs more than it saves
+SEPARATE_PROCESS_FROM = 3_000_000  # bytes of listing pages, about 2,000 papers: below,
+# a second interpreter costs more than it saves
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent  # the folder holding this `generator`
 
 Related = dict[str, tuple[str, ...]]
@@ -47,29 +50,47 @@ def related_of_texts(texts: Sequence[Text]) -> Related:
 
 
 class RelatedJob:
-    """`related_papers` of some papers, being worked out; `result()` waits for it.
-    A context manager: leaving it ends a child process that was not collected."""
+    """`related_papers` of some papers, worked out while the caller goes on: start
+    it, `send` it the papers, collect `result()`. With a separate process, the
+    process starts (and imports scikit-learn) at once, before the papers are known,
+    so its start-up overlaps the reading of the listing pages too. A context
+    manager: leaving it ends a child process that was not collected."""
 
-    def __init__(self, papers: Sequence[Paper], separate_process: bool | None = None):
-        self._texts = [Text(p.id, p.title, p.abstract) for p in papers]
-        if separate_process is None:
-            separate_process = len(self._texts) >= SEPARATE_PROCESS_FROM
+    def __init__(self, separate_process: bool):
+        self._texts: list[Text] = []
         self._child: subprocess.Popen | None = None
         self._feeder: threading.Thread | None = None
         if separate_process:
-            self._start_child()
+            code = (f"import sys; sys.path.insert(0, {str(PACKAGE_ROOT)!r}); "
+                    "from generator.related_job import child_main; child_main()")
+            try:
+                self._child = subprocess.Popen([sys.executable, "-c", code],
+                                               stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+            except (OSError, ValueError):  # no interpreter to start here: work it out in-process
+                self._child = None
 
-    def _start_child(self) -> None:
-        code = (f"import sys; sys.path.insert(0, {str(PACKAGE_ROOT)!r}); "
-                "from generator.related_job import child_main; child_main()")
-        try:
-            self._child = subprocess.Popen([sys.executable, "-c", code],
-                                           stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-        except (OSError, ValueError):  # no interpreter to start here: work it out in-process
+    @classmethod
+    def for_listing_pages(cls, paths: Sequence[Path]) -> RelatedJob:
+        """A separate process when the listing pages hold SEPARATE_PROCESS_FROM bytes."""
+        size = 0
+        for path in paths:
+            try:
+                size += path.stat().st_size
+            except OSError:
+                pass  # reading it will report the problem
+        return cls(separate_process=size >= SEPARATE_PROCESS_FROM)
+
+    @property
+    def in_separate_process(self) -> bool:
+        return self._child is not None
+
+    def send(self, papers: Sequence[Paper]) -> None:
+        texts = [Text(p.id, p.title, p.abstract) for p in papers]
+        if self._child is None:
+            self._texts = texts
             return
         # ASCII JSON: \u escapes carry any text, even a lone surrogate, through the pipe
-        payload = json.dumps(self._texts).encode("ascii")
-        self._texts = []
+        payload = json.dumps(texts).encode("ascii")
         # written from a thread: a large digest fills the pipe before the child reads it
         self._feeder = threading.Thread(target=_feed, args=(self._child.stdin, payload), daemon=True)
         self._feeder.start()
@@ -77,6 +98,8 @@ class RelatedJob:
     def result(self) -> Related:
         if self._child is None:
             return related_of_texts(self._texts)
+        if self._feeder is None:
+            raise RuntimeError("related papers: result() before send()")
         out = self._child.stdout.read()
         self._feeder.join()
         if self._child.wait() != 0 or not out:
@@ -93,7 +116,13 @@ class RelatedJob:
         if self._child is not None:  # not collected: the caller failed on the way
             self._child.kill()
             self._child.wait()
-            self._child.stdout.close()
+            if self._feeder is not None:
+                self._feeder.join()  # its write fails at once: the reader is gone
+            for stream in (self._child.stdin, self._child.stdout):
+                try:
+                    stream.close()
+                except OSError:
+                    pass  # unwritten input: the pipe is broken, which is the point
             self._child = None
 
 
@@ -101,12 +130,14 @@ def _feed(stream, payload: bytes) -> None:
     try:
         stream.write(payload)
         stream.close()
-    except (BrokenPipeError, OSError):
+    except OSError:
         pass  # the child ended early; result() reports its exit status
 
 
 def child_main() -> None:
-    """The worker: texts as JSON on stdin, {id: [related ids]} as JSON on stdout."""
-    related = related_of_texts([Text(*t) for t in json.loads(sys.stdin.buffer.read())])
-    sys.stdout.buffer.write(json.dumps(related).encode("ascii"))  # the texts are gone by now
+    """The worker: texts as JSON on stdin, {id: [related ids]} as JSON on stdout.
+    scikit-learn is imported first, while the caller is still reading its pages."""
+    from .related import related_papers
+    neighbours = related_papers([Text(*t) for t in json.loads(sys.stdin.buffer.read())])
+    sys.stdout.buffer.write(json.dumps(neighbours).encode("ascii"))  # the texts are gone by now
     sys.stdout.buffer.flush()

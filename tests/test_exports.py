@@ -165,3 +165,13 @@ def test_seed_collection_round_trips_through_every_export(seed):
     for entry, p in zip(library.entries, seed.papers):
         assert latex_to_text(entry["title"][1:-1]) == p.title
         assert latex_to_text(entry["abstract"]) == " ".join(p.abstract.split())
+
+
+def test_papers_json_of_the_seed_collection_is_what_json_dumps_writes():
+    """papers.json lays records out itself (for speed); every seed record must come
+    out as json.dumps with indent 1 would write the whole document."""
+    digest = build_digest(ROOT / "content")
+    records = [paper_record(p, digest) for p in digest.papers]
+    assert any(r["code"] for r in records) and any(not r["code"] for r in records)
+    assert any(r["upvotes"] is None for r in records) and any(r["upvotes"] for r in records)
+    assert papers_json(digest.papers, digest) == dump_json({"papers": records})

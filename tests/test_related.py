@@ -158,29 +158,42 @@ def test_seed_neighbours_are_the_best_tfidf_cosines(seed_papers):
         assert p.id not in result[p.id]
 
 
+def related_elsewhere(papers):
+    with RelatedJob(separate_process=True) as job:
+        assert job.in_separate_process
+        job.send(papers)
+        return job.result()
+
+
 def test_related_worked_out_in_a_second_process_equals_in_process(seed_papers):
     """Large digests send the texts to a worker process; same neighbours, same order."""
-    with RelatedJob(seed_papers, separate_process=True) as job:
-        assert job._child is not None  # really a second process
-        elsewhere = job.result()
+    elsewhere = related_elsewhere(seed_papers)
     assert elsewhere == related_papers(seed_papers, k=5)
     assert elsewhere == build_digest(ROOT / "content").related
 
 
-def test_a_digest_of_the_worker_size_uses_the_worker(monkeypatch):
-    monkeypatch.setattr(related_job, "SEPARATE_PROCESS_FROM", len(FIXTURE))
-    with RelatedJob(FIXTURE) as job:
-        assert job._child is not None
+def test_listing_pages_of_the_worker_size_get_the_worker(monkeypatch):
+    pages = sorted((ROOT / "content" / "sources").glob("*.txt"))
+    size = sum(p.stat().st_size for p in pages)
+    monkeypatch.setattr(related_job, "SEPARATE_PROCESS_FROM", size)
+    with RelatedJob.for_listing_pages(pages) as job:
+        assert job.in_separate_process
+        job.send(FIXTURE)
         assert job.result() == related_papers(FIXTURE, k=5)
-    with RelatedJob(FIXTURE[:-1]) as job:
-        assert job._child is None
-        assert job.result() == related_papers(FIXTURE[:-1], k=5)
+    with RelatedJob.for_listing_pages(pages[1:]) as job:
+        assert not job.in_separate_process
+        job.send(FIXTURE)
+        assert job.result() == related_papers(FIXTURE, k=5)
+    monkeypatch.setattr(related_job, "SEPARATE_PROCESS_FROM", 1)
+    worked_elsewhere = build_digest(ROOT / "content").related
+    assert worked_elsewhere == related_papers(build_digest(ROOT / "content").papers, k=5)
 
 
 def test_a_worker_left_uncollected_is_ended():
     """If the build fails while the worker runs, leaving the job ends the process."""
     with pytest.raises(KeyError):
-        with RelatedJob(FIXTURE, separate_process=True) as job:
+        with RelatedJob(separate_process=True) as job:
+            job.send(FIXTURE)
             child = job._child
             raise KeyError("the theme scoring failed")
     assert child.returncode is not None
@@ -191,5 +204,4 @@ def test_any_text_reaches_the_worker_intact():
     characters and a lone surrogate all cross the pipe and give the same neighbours."""
     odd = [replace(p, title=p.title + ' "quoted" \\ back\nslash 𝔐amba \ud800', abstract=p.abstract + " ∑ 中文")
            for p in FIXTURE]
-    with RelatedJob(odd, separate_process=True) as job:
-        assert job.result() == related_papers(odd, k=5)
+    assert related_elsewhere(odd) == related_papers(odd, k=5)
