@@ -61,3 +61,15 @@ def test_rich_entry_without_meta_block_keeps_empty_metadata():
     _, result = parsed("rich.txt")
     entry = next(e for e in result.entries if e.title == "A Paper Without Metadata")
     assert (entry.date, entry.authors, entry.organization, entry.upvotes) == (None, None, None, None)
+
+
+def test_whitespace_runs_of_any_kind_become_one_space():
+    """Tabs, no-break and ideographic spaces, line and paragraph separators: each run
+    is one space, none at the ends (what the regular expression \\s+ would do)."""
+    import re
+    from generator.parse import normalize_space
+    text = "\u3000 Mamba\t\u00a0goes\u2028\u2029vision\x1c\x85 (again)  \n"
+    assert normalize_space(text) == "Mamba goes vision (again)"
+    assert normalize_space(text) == re.sub(r"\s+", " ", text).strip()
+    assert normalize_space("zero\u200bwidth") == "zero\u200bwidth"  # not whitespace
+    assert normalize_space(" \t\n") == ""
