@@ -136,9 +136,20 @@ class _Download(File):
 
 
 def on_env(env, config, files):
-    """A per-build store for overrides/main.html (paper pages share one nav sidebar)."""
+    """What overrides/shared-parts.html needs: a per-build store for the parts of
+    Material's page that pages outside the nav share, and the key of a part."""
     env.globals["paper_digest_shared"] = {}
+    env.globals["paper_digest_shared_key"] = shared_part_key
     return env
+
+
+def shared_part_key(part: str, page, nav) -> str | None:
+    """The name of `part` as shared by the pages of `page`'s folder, or None when the
+    page renders it itself: pages in the nav (their nav item is active, their footer
+    links to neighbours) and pages that hide parts of Material's page."""
+    if page is None or nav is None or page in nav.pages or (page.meta or {}).get("hide"):
+        return None
+    return f"{part} for pages in /{page.url.rstrip('/').rpartition('/')[0]}"
 
 
 class _HtmlDocument(Page):
