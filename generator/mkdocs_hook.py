@@ -136,20 +136,43 @@ class _Download(File):
 
 
 def on_env(env, config, files):
-    """What overrides/shared-parts.html needs: a per-build store for the parts of
-    Material's page that pages outside the nav share, and the key of a part."""
-    env.globals["paper_digest_shared"] = {}
-    env.globals["paper_digest_shared_key"] = shared_part_key
+    """overrides/shared-parts.html keeps the parts of Material's page that pages
+    outside the nav share in a store that lives for one build."""
+    env.globals["paper_digest_shared"] = SharedParts()
     return env
 
 
-def shared_part_key(part: str, page, nav) -> str | None:
-    """The name of `part` as shared by the pages of `page`'s folder, or None when the
-    page renders it itself: pages in the nav (their nav item is active, their footer
-    links to neighbours) and pages that hide parts of Material's page."""
-    if page is None or nav is None or page in nav.pages or (page.meta or {}).get("hide"):
-        return None
-    return f"{part} for pages in /{page.url.rstrip('/').rpartition('/')[0]}"
+class SharedParts(dict):
+    """Rendered parts of Material's page (name -> HTML) shared by the pages of a folder."""
+
+    VARIANTS = 8  # of one part in one folder; beyond, pages render the part themselves
+
+    def __init__(self):
+        super().__init__()
+        self._variants: dict[tuple[str, str], set[str]] = {}
+
+    def key(self, part: str, page, nav, toc=None) -> str | None:
+        """The name of `part` as shared by the pages of `page`'s folder (and, given a
+        table of contents, by those with the same one), or None when the page renders
+        it itself: pages in the nav (their nav item is active, their footer links to
+        neighbours), pages that hide parts of Material's page, and pages whose table
+        of contents is unlike those already kept (so memory stays bounded)."""
+        if page is None or nav is None or page in nav.pages or (page.meta or {}).get("hide"):
+            return None
+        folder = page.url.rstrip("/").rpartition("/")[0]
+        key = f"{part} for pages in /{folder}"
+        if toc is not None:
+            key = f"{key} with contents {_toc_signature(toc)!r}"
+        variants = self._variants.setdefault((part, folder), set())
+        if key not in variants:
+            if len(variants) >= self.VARIANTS:
+                return None
+            variants.add(key)
+        return key
+
+
+def _toc_signature(toc) -> tuple:
+    return tuple((a.level, a.id, a.title, _toc_signature(a.children)) for a in toc)
 
 
 class _HtmlDocument(Page):

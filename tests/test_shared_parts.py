@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from conftest import copy_project, mkdocs_build
+from generator.mkdocs_hook import SharedParts
+from sitecheck import REPO, build, make_project
 
 
 def html_pages(site: Path) -> dict[str, bytes]:
@@ -19,11 +20,9 @@ def html_pages(site: Path) -> dict[str, bytes]:
 
 
 def test_every_page_is_what_material_renders_without_shared_parts(seed_site, tmp_path):
-    project = copy_project(tmp_path / "project")
+    project = make_project(tmp_path / "project", REPO / "content" / "sources")
     (project / "overrides" / "shared-parts.html").write_text('{% extends "base.html" %}\n', encoding="utf-8")
-    plain = tmp_path / "site"
-    result = mkdocs_build(project, plain)
-    assert result.returncode == 0, result.stderr
+    plain = build(project, "--strict")
     shared, unshared = html_pages(seed_site), html_pages(plain)
     assert shared.keys() == unshared.keys()
     papers = [path for path in shared if path.startswith("papers/") and path != "papers/index.html"]
@@ -43,3 +42,35 @@ def test_each_paper_page_keeps_its_own_title_and_contents(seed_site):
         toc = re.search(r'data-md-type="toc"(.*?)</nav>', html, re.S).group(1)
         headings = re.findall(r'<h2 id="([^"]+)"', html)
         assert headings and all(f'href="#{h}"' in toc for h in headings)
+
+
+class Page:
+    def __init__(self, url):
+        self.url, self.meta = url, {}
+
+
+class Heading:
+    def __init__(self, anchor):
+        self.level, self.id, self.title, self.children = 2, anchor, anchor.title(), []
+
+
+def test_shared_parts_are_kept_per_folder_for_pages_outside_the_nav_only():
+    nav = type("Nav", (), {"pages": [Page("about/")]})()
+    shared = SharedParts()
+    assert shared.key("header", nav.pages[0], nav) is None
+    assert shared.key("header", Page("papers/a/"), nav) == shared.key("header", Page("papers/b/"), nav)
+    assert shared.key("header", Page("papers/a/"), nav) != shared.key("header", Page("themes/a/"), nav)
+    hidden = Page("papers/c/")
+    hidden.meta = {"hide": ["navigation"]}
+    assert shared.key("header", hidden, nav) is None
+
+
+def test_sidebars_are_shared_per_table_of_contents_and_their_variants_are_bounded():
+    nav = type("Nav", (), {"pages": []})()
+    shared = SharedParts()
+    same = [shared.key("nav sidebar", Page(f"papers/{i}/"), nav, [Heading("abstract")]) for i in range(3)]
+    assert len(set(same)) == 1
+    others = {shared.key("nav sidebar", Page("papers/x/"), nav, [Heading(f"h{i}")])
+              for i in range(SharedParts.VARIANTS * 2)}
+    assert None in others and len(others - {None}) == SharedParts.VARIANTS - 1
+    assert shared.key("nav sidebar", Page("papers/y/"), nav, [Heading("abstract")]) == same[0]
