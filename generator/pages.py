@@ -58,7 +58,7 @@ def relative_url(from_page: str, to: str) -> str:
 
 def snippet(text: str, limit: int = SNIPPET_CHARS) -> str:
     """One or two sentences of the abstract, cut at a word with an ellipsis if long."""
-    sentences = _SENTENCE_END.split(text)
+    sentences = _SENTENCE_END.split(text, maxsplit=2)  # two are all it can show
     out = sentences[0]
     if len(sentences) > 1 and len(out) + len(sentences[1]) < limit:
         out = f"{out} {sentences[1]}"
