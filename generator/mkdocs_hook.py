@@ -5,8 +5,10 @@ serve` does not rebuild in a loop.
 Large digests: a page's text is made when MkDocs reads it (`on_page_read_source`);
 the HTML body of a paper, theme or list page (`HtmlPage`) skips Markdown, is made
 when MkDocs renders it into the theme (`on_page_context`) and dropped once written
-(`on_post_page`); each download is made when MkDocs copies it into the site (the
-JSON, CSV and BibTeX exports a piece at a time; feeds hold at most 50 entries).
+(`on_post_page`); the long lists of the all-papers and theme pages are written
+into their built pages a batch of items at a time (`on_post_build`); each
+download is made when MkDocs copies it into the site (the JSON, CSV and BibTeX
+exports a piece at a time; feeds hold at most 50 entries).
 So the build never holds all pages and exports at once,
 and Material's search parses only each HtmlPage's `search_view`, not its lists.
 
@@ -20,6 +22,7 @@ import logging
 import os
 import re
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
@@ -35,7 +38,7 @@ if TYPE_CHECKING:
     from generator.pages import HtmlPage
     from generator.site import SitePlan
 
-MODULES = ("config", "pipeline", "site", "themes")
+MODULES = ("config", "pages", "pipeline", "site", "themes")
 
 
 def _generator_modules() -> SimpleNamespace:
@@ -60,6 +63,7 @@ log = logging.getLogger("mkdocs.hooks.paper_digest")
 
 _GEN: SimpleNamespace | None = None  # the generator's modules, taken by every on_config
 _PLAN: SitePlan | None = None  # this build's site; replaced by every on_files
+_LISTS: dict[str, Callable[[], Iterable[str]]] = {}  # built page -> its list items, see on_post_build
 _HEADING = re.compile(r'^<h([2-6]) id="([^"]+)"[^>]*>([^<]*)</h[2-6]>$', re.M)
 
 
@@ -95,6 +99,7 @@ def on_config(config):
 def on_files(files: Files, config) -> Files:
     global _PLAN
     _PLAN = None
+    _LISTS.clear()
     try:
         digest = _GEN.pipeline.build_digest(content_dir(config))
     except _GEN.config.ConfigError as exc:
@@ -229,15 +234,44 @@ def _search_view(context, page, config, nav):
 @event_priority(-100)  # after search, before the theme renders page.content
 def _body(context, page, config, nav):
     html_page = _html_page(page)
-    if html_page is not None:
+    if html_page is None:
+        return context
+    if html_page.items is not None:
+        page.content = html_page.shell()  # the items go in once MkDocs wrote the page
+        _LISTS[page.file.abs_dest_path] = html_page.items
+    else:
         page.content = html_page.body()
-        # the table of contents Markdown would have made from the page's own headings
-        page.toc = get_toc([{"level": int(level), "id": hid, "name": name, "children": []}
-                            for level, hid, name in _HEADING.findall(page.content)])
+    # the table of contents Markdown would have made from the page's own headings
+    page.toc = get_toc([{"level": int(level), "id": hid, "name": name, "children": []}
+                        for level, hid, name in _HEADING.findall(page.content)])
     return context
 
 
 on_page_context = CombinedEvent(_search_view, _body)
+
+
+def on_post_build(config) -> None:
+    """Long lists (the all-papers and theme pages) are written into their built pages
+    here, a batch of items at a time, where the page has LIST_ITEMS_MARK."""
+    try:
+        for path, items in _LISTS.items():
+            _write_list_items(Path(path), items)
+    finally:
+        _LISTS.clear()
+
+
+def _write_list_items(path: Path, items) -> None:
+    mark = _GEN.pages.LIST_ITEMS_MARK.encode("utf-8")
+    parts = path.read_bytes().split(mark)
+    if len(parts) != 2:
+        raise Abort(f"Paper Digest: {path} should hold the list mark once, holds it {len(parts) - 1} times")
+    partial_path = path.with_name(path.name + ".partial")
+    with open(partial_path, "wb") as out:
+        out.write(parts[0])
+        for batch in items():  # encoded as MkDocs encodes a page
+            out.write(batch.encode("utf-8", errors="xmlcharrefreplace"))
+        out.write(parts[1])
+    os.replace(partial_path, path)
 
 
 def on_post_page(output: str, page, config) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from urllib.parse import quote_plus
@@ -24,6 +24,7 @@ from .model import MONTHS, Paper, newest_first
 from .pipeline import Digest
 from .trends import svg_bar_chart, table_rows, trend_counts, year_chart
 
+LIST_ITEMS_MARK = "<!-- paper-digest: list items -->"  # never in escaped text: "<" is "&lt;"
 SNIPPET_CHARS = 280
 ITEMS_PER_BATCH = 500
 # Material's search downloads its whole index before the first result: abstracts are
@@ -106,6 +107,12 @@ class HtmlPage:
     front_matter: dict
     body: Callable[[], str]
     search_view: Callable[[], str]
+    # A long list page's items apart from the rest of its body (`shell`, with
+    # LIST_ITEMS_MARK where the items go), so the MkDocs hook can write them into the
+    # built page a batch at a time: at 20,000 papers the list is 15 MB of HTML, and
+    # MkDocs would hold several copies of it while rendering the page.
+    shell: Callable[[], str] | None = None
+    items: Callable[[], Iterator[str]] | None = None
 
     def markdown(self) -> str:
         return to_markdown(self.front_matter, self.body())
@@ -163,24 +170,25 @@ class PageRenderer:
         ordered = newest_first(papers)
         years = year_counts(ordered)
 
-        def body(with_items: bool) -> str:
-            items_html = (self._items_html(ordered, page_url, values.get("theme_slug"))
-                          if with_items else "")
+        items = partial(self._item_batches, ordered, page_url, values.get("theme_slug"))
+
+        def body(items_html: str) -> str:
             return self._render(template, page_url, papers=ordered, years=years,
-                                items_html=items_html, **values)
+                                items_html=Markup(items_html), **values)
         meta = {"title": title, "body": "html"}
         if values.get("theme_slug"):
             meta.update(feed=f"themes/{values['theme_slug']}/feed.xml",
                         feed_title=f"{title} (Atom feed)")
-        return HtmlPage(meta, partial(body, True), partial(body, False))
+        return HtmlPage(meta, lambda: body("".join(items())), partial(body, ""),
+                        shell=partial(body, LIST_ITEMS_MARK), items=items)
 
-    def _items_html(self, papers: list[Paper], page_url: str, theme_slug: str | None) -> Markup:
+    def _item_batches(self, papers: list[Paper], page_url: str, theme_slug: str | None
+                      ) -> Iterator[str]:
         """The list's items, rendered a batch at a time (see items.html.j2)."""
-        batches = (papers[i:i + ITEMS_PER_BATCH] for i in range(0, len(papers), ITEMS_PER_BATCH))
-        return Markup("".join(
-            self._render("items.html.j2", page_url,
-                         items=[self.item_context(p, theme_slug) for p in batch])
-            for batch in batches))
+        for i in range(0, len(papers), ITEMS_PER_BATCH):
+            yield self._render("items.html.j2", page_url,
+                               items=[self.item_context(p, theme_slug)
+                                      for p in papers[i:i + ITEMS_PER_BATCH]])
 
     def theme_page(self, theme) -> HtmlPage:
         papers = self.digest.papers_in(theme.slug)

@@ -157,3 +157,23 @@ def test_paper_pages_share_the_nav_of_a_page_outside_it(seed_site):
     nav = navs.pop()
     assert "md-nav__link--active" not in nav and "md-nav__item--active" not in nav
     assert 'href="../../themes/mamba-ssm/"' in nav and 'href="../../about/"' in nav
+
+
+def test_long_lists_are_written_whole_into_their_built_pages(seed_site):
+    """The all-papers and theme lists go into the built pages a batch at a time after
+    MkDocs wrote them; every paper of the list is there once, newest first, and
+    nothing of the mark they replace is left."""
+    import re
+
+    from generator.model import newest_first
+    from generator.pages import LIST_ITEMS_MARK
+    digest = build_digest(REPO / "content")
+    lists = {"papers/index.html": digest.papers,
+             **{f"themes/{t.slug}/index.html": digest.papers_in(t.slug) for t in digest.themes}}
+    for path, papers in lists.items():
+        html = (seed_site / path).read_text(encoding="utf-8")
+        assert LIST_ITEMS_MARK not in html and "paper-digest: list items" not in html
+        shown = re.findall(r'<a class="pd-item__title" href="\.\./(?:\.\./)?papers/([^/"]+)/"', html)
+        assert shown == [p.id for p in newest_first(papers)], path
+        assert html.rstrip().endswith("</html>")
+    assert len(lists["papers/index.html"]) == 414
