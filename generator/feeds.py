@@ -18,8 +18,6 @@ import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from feedgen.feed import FeedGenerator
-
 from .model import Paper, newest_first
 from .pipeline import Digest
 
@@ -87,6 +85,9 @@ def atom_feed(papers: Iterable[Paper], *, title: str, feed_url: str, site_url: s
         updated = updated.replace(tzinfo=dt.timezone.utc)
     theme_titles = {t.slug: t.title for t in digest.themes} if digest else {}
 
+    # imported here, when MkDocs writes the feeds: feedgen (with lxml) costs 10 MB,
+    # which then does not add to the build's busiest moment (themes and related papers)
+    from feedgen.feed import FeedGenerator
     fg = FeedGenerator()
     fg.id(feed_url)
     fg.title(xml_text(title))

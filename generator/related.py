@@ -35,7 +35,7 @@ import itertools
 import re
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
 from scipy import sparse
@@ -61,25 +61,34 @@ def _words(text: str) -> list[str]:
 
 def tfidf_matrix(papers: Sequence[Paper]) -> sparse.csr_matrix:
     """L2-normalised TF-IDF rows in the order of `papers` (float32, CSR)."""
+    return _tfidf_rows((paper.title, paper.abstract) for paper in papers)
+
+
+def _tfidf_rows(texts: Iterable[tuple[str, str]]) -> sparse.csr_matrix:
+    """`tfidf_matrix` of (title, abstract) pairs, read once, one at a time."""
     # Word -> column, numbered on first sight, filled without a Python-level loop;
     # the arrays hold C ints, so memory stays near the size of the matrix.
     vocabulary: defaultdict[str, int] = defaultdict(itertools.count().__next__)
     indices, counts, indptr = array("i"), array("i"), array("q", [0])
-    for paper in papers:
-        tally = Counter(_words(f"{paper.title} {paper.title} {paper.abstract}".lower()))
+    for title, abstract in texts:
+        tally = Counter(_words(f"{title} {title} {abstract}".lower()))
         indices.extend(map(vocabulary.__getitem__, tally))
         counts.extend(tally.values())
         indptr.append(len(indices))
+    rows = len(indptr) - 1
+    data = np.asarray(counts, dtype=np.float32)
+    del counts  # each copy of the counts is the size of the matrix: let go of them early
     counts_matrix = sparse.csr_matrix(
-        (np.asarray(counts, dtype=np.float32), np.frombuffer(indices, dtype=np.intc),
-         np.frombuffer(indptr, dtype=np.int64)),
-        shape=(len(papers), len(vocabulary)))
+        (data, np.frombuffer(indices, dtype=np.intc), np.frombuffer(indptr, dtype=np.int64)),
+        shape=(rows, len(vocabulary)))
+    del data, indices
     keep = np.fromiter((len(word) > 1 and word not in ENGLISH_STOP_WORDS for word in vocabulary),
                        dtype=bool, count=len(vocabulary))
     counts_matrix = counts_matrix[:, np.flatnonzero(keep)]
     if counts_matrix.shape[1] == 0:
-        return sparse.csr_matrix((len(papers), 0), dtype=np.float32)
+        return sparse.csr_matrix((rows, 0), dtype=np.float32)
     tfidf = TfidfTransformer(sublinear_tf=True).fit_transform(counts_matrix)
+    del counts_matrix
     return sparse.csr_matrix(tfidf, dtype=np.float32)
 
 
@@ -129,15 +138,33 @@ def related_papers(papers: Sequence[Paper], k: int = 5) -> dict[str, tuple[str, 
     A paper with nothing in common with any other gets an empty tuple; the
     paper itself and papers sharing no word with it never appear.
     """
-    ordered = sorted(papers, key=lambda p: p.id)
-    ids = [p.id for p in ordered]
-    if k <= 0 or len(ordered) < 2:
+    return related_in_id_order(sorted(((p.id, p.title, p.abstract) for p in papers)), k)
+
+
+def related_in_id_order(rows: Iterable[tuple[str, str, str]], k: int = 5
+                        ) -> dict[str, tuple[str, ...]]:
+    """`related_papers` of (id, title, abstract) rows sorted by id, read once, one at a
+    time: the worker process (related_job) reads them off a pipe and never holds
+    every text at once."""
+    ids: list[str] = []
+
+    def texts() -> Iterator[tuple[str, str]]:
+        for pid, title, abstract in rows:
+            if ids and pid <= ids[-1]:
+                raise ValueError(f"rows out of id order at {pid!r}")
+            ids.append(pid)
+            yield title, abstract
+    if k <= 0:
+        for _ in texts():
+            pass
         return {pid: () for pid in ids}
-    x = tfidf_matrix(ordered)
+    x = _tfidf_rows(texts())
+    if len(ids) < 2:
+        return {pid: () for pid in ids}
     x = x[:, _product_columns(x)].tocsr()
     x_t = x.T.tocsr()
     related: dict[str, tuple[str, ...]] = {}
-    for start in range(0, len(ordered), CHUNK_ROWS):
+    for start in range(0, len(ids), CHUNK_ROWS):
         block = (x[start:start + CHUNK_ROWS] @ x_t).tocsr()
         for offset, neighbours in enumerate(_top_k_block(block, start, k)):
             related[ids[start + offset]] = tuple(map(ids.__getitem__, neighbours))

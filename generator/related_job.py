@@ -5,7 +5,7 @@ digest; scikit-learn (with numpy and scipy) also takes a second and
 about 80 MB just to import. So for a large digest a `RelatedJob` starts a new
 Python process running this module as the build starts (it imports scikit-learn
 while the caller reads the listing pages), hands it the merged papers' ids,
-titles and abstracts (as JSON, on a pipe), and returns at once; the caller scores
+titles and abstracts (JSON lines on a pipe, in id order), and returns at once; the caller scores
 themes meanwhile, never imports scikit-learn, and collects the neighbours when
 it needs them.
 A small digest (the tests' fixtures, the seed collection) is worked out
@@ -20,6 +20,7 @@ caller stops before collecting it.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -32,6 +33,10 @@ from .model import Paper
 SEPARATE_PROCESS_FROM = 3_000_000  # bytes of listing pages, about 2,000 papers: below,
 # a second interpreter costs more than it saves
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent  # the folder holding this `generator`
+# glibc keeps freed memory of large arrays for reuse unless they were mapped on their
+# own; the worker's TF-IDF makes and drops several copies of the matrix, so with this
+# each goes back to the system when dropped (other C libraries ignore the variable)
+WORKER_ENV = {"MALLOC_MMAP_THRESHOLD_": "131072"}
 
 Related = dict[str, tuple[str, ...]]
 
@@ -45,8 +50,8 @@ class Text(NamedTuple):
 
 
 def related_of_texts(texts: Sequence[Text]) -> Related:
-    from .related import related_papers  # numpy, scipy, scikit-learn: only where used
-    return related_papers(texts)
+    from .related import related_in_id_order  # numpy, scipy, scikit-learn: only where used
+    return related_in_id_order(texts)
 
 
 class RelatedJob:
@@ -65,7 +70,8 @@ class RelatedJob:
                     "from generator.related_job import child_main; child_main()")
             try:
                 self._child = subprocess.Popen([sys.executable, "-c", code],
-                                               stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+                                               stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                               env={**os.environ, **WORKER_ENV})
             except (OSError, ValueError):  # no interpreter to start here: work it out in-process
                 self._child = None
 
@@ -85,14 +91,16 @@ class RelatedJob:
         return self._child is not None
 
     def send(self, papers: Sequence[Paper]) -> None:
-        texts = [Text(p.id, p.title, p.abstract) for p in papers]
+        texts = sorted(Text(p.id, p.title, p.abstract) for p in papers)
         if self._child is None:
             self._texts = texts
             return
-        # ASCII JSON: \u escapes carry any text, even a lone surrogate, through the pipe
-        payload = json.dumps(texts).encode("ascii")
-        # written from a thread: a large digest fills the pipe before the child reads it
-        self._feeder = threading.Thread(target=_feed, args=(self._child.stdin, payload), daemon=True)
+        # a thread writes the texts a line at a time (the pipe fills long before the
+        # child has read a large digest) and then reads the answer as soon as it comes,
+        # so the child ends, and gives back its memory, while the caller still works
+        self._answer: list[bytes] = []
+        self._feeder = threading.Thread(target=_exchange, args=(self._child, texts, self._answer),
+                                        daemon=True)
         self._feeder.start()
 
     def result(self) -> Related:
@@ -100,8 +108,8 @@ class RelatedJob:
             return related_of_texts(self._texts)
         if self._feeder is None:
             raise RuntimeError("related papers: result() before send()")
-        out = self._child.stdout.read()
         self._feeder.join()
+        out = b"".join(self._answer)
         if self._child.wait() != 0 or not out:
             raise RuntimeError(f"related papers: the worker process failed "
                                f"(exit status {self._child.returncode}; its error is above)")
@@ -126,18 +134,23 @@ class RelatedJob:
             self._child = None
 
 
-def _feed(stream, payload: bytes) -> None:
+def _exchange(child: subprocess.Popen, texts: list[Text], answer: list[bytes]) -> None:
+    """Texts out as JSON lines, ASCII (\\u escapes carry any text, even a lone
+    surrogate or a line separator, through the pipe); then the answer in."""
     try:
-        stream.write(payload)
-        stream.close()
+        for text in texts:
+            child.stdin.write(json.dumps(text).encode("ascii") + b"\n")
+        child.stdin.close()
     except OSError:
-        pass  # the child ended early; result() reports its exit status
+        return  # the child ended early; result() reports its exit status
+    answer.append(child.stdout.read())
 
 
 def child_main() -> None:
-    """The worker: texts as JSON on stdin, {id: [related ids]} as JSON on stdout.
-    scikit-learn is imported first, while the caller is still reading its pages."""
-    from .related import related_papers
-    neighbours = related_papers([Text(*t) for t in json.loads(sys.stdin.buffer.read())])
-    sys.stdout.buffer.write(json.dumps(neighbours).encode("ascii"))  # the texts are gone by now
+    """The worker: texts as JSON lines on stdin, in id order, read one at a time;
+    {id: [related ids]} as JSON on stdout. scikit-learn is imported first, while the
+    caller is still reading its listing pages."""
+    from .related import related_in_id_order
+    neighbours = related_in_id_order(json.loads(line) for line in sys.stdin.buffer)
+    sys.stdout.buffer.write(json.dumps(neighbours).encode("ascii"))
     sys.stdout.buffer.flush()

@@ -33,8 +33,6 @@ import re
 import unicodedata
 from pathlib import Path
 
-import charset_normalizer
-
 from .model import Diagnostic, SourceFile
 
 COMPACT_HEADERS = (
@@ -196,7 +194,9 @@ def _is_utf8(data: bytes) -> bool:
 
 
 def _detect(data: bytes) -> str:
-    """The encoding charset-normalizer finds most plausible; windows-1252 on a tie."""
+    """The encoding charset-normalizer finds most plausible; windows-1252 on a tie.
+    Imported here: most listing pages are UTF-8, and the module costs 5 MB."""
+    import charset_normalizer
     matches = list(charset_normalizer.from_bytes(data))
     if not matches:
         raise Undecodable("not text in any encoding that could be detected")
