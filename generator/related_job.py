@@ -37,6 +37,7 @@ PACKAGE_ROOT = Path(__file__).resolve().parent.parent  # the folder holding this
 # own; the worker's TF-IDF makes and drops several copies of the matrix, so with this
 # each goes back to the system when dropped (other C libraries ignore the variable)
 WORKER_ENV = {"MALLOC_MMAP_THRESHOLD_": "131072"}
+TEXTS_PER_LINE = 500  # about 0.7 MB of JSON: the most either process holds of the texts
 
 Related = dict[str, tuple[str, ...]]
 
@@ -135,11 +136,13 @@ class RelatedJob:
 
 
 def _exchange(child: subprocess.Popen, texts: list[Text], answer: list[bytes]) -> None:
-    """Texts out as JSON lines, ASCII (\\u escapes carry any text, even a lone
-    surrogate or a line separator, through the pipe); then the answer in."""
+    """Texts out as lines of JSON, each a batch of TEXTS_PER_LINE, ASCII (\\u escapes
+    carry any text, even a lone surrogate or a line separator, through the pipe); then
+    the answer in. A batch is one write: a write per text would wait for the
+    interpreter lock thousands of times while the caller scores themes."""
     try:
-        for text in texts:
-            child.stdin.write(json.dumps(text).encode("ascii") + b"\n")
+        for i in range(0, len(texts), TEXTS_PER_LINE):
+            child.stdin.write(json.dumps(texts[i:i + TEXTS_PER_LINE]).encode("ascii") + b"\n")
         child.stdin.close()
     except OSError:
         return  # the child ended early; result() reports its exit status
@@ -147,10 +150,10 @@ def _exchange(child: subprocess.Popen, texts: list[Text], answer: list[bytes]) -
 
 
 def child_main() -> None:
-    """The worker: texts as JSON lines on stdin, in id order, read one at a time;
+    """The worker: texts as JSON lines on stdin, in id order, read a line at a time;
     {id: [related ids]} as JSON on stdout. scikit-learn is imported first, while the
     caller is still reading its listing pages."""
     from .related import related_in_id_order
-    neighbours = related_in_id_order(json.loads(line) for line in sys.stdin.buffer)
+    neighbours = related_in_id_order(text for line in sys.stdin.buffer for text in json.loads(line))
     sys.stdout.buffer.write(json.dumps(neighbours).encode("ascii"))
     sys.stdout.buffer.flush()
