@@ -250,6 +250,7 @@ def _body(context, page, config, nav):
 on_page_context = CombinedEvent(_search_view, _body)
 
 
+@event_priority(100)  # before plugins that read the built pages (minifiers and the like)
 def on_post_build(config) -> None:
     """Long lists (the all-papers and theme pages) are written into their built pages
     here, a batch of items at a time, where the page has LIST_ITEMS_MARK."""

@@ -136,7 +136,8 @@ def related_papers(papers: Sequence[Paper], k: int = 5) -> dict[str, tuple[str, 
     """Paper id -> ids of up to k other papers, most similar first.
 
     A paper with nothing in common with any other gets an empty tuple; the
-    paper itself and papers sharing no word with it never appear.
+    paper itself and papers sharing no word with it never appear. Paper ids
+    must be distinct (the pipeline's are); a repeated id raises ValueError.
     """
     return related_in_id_order(sorted(((p.id, p.title, p.abstract) for p in papers)), k)
 

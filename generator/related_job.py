@@ -99,10 +99,11 @@ class RelatedJob:
         # a thread writes the texts a line at a time (the pipe fills long before the
         # child has read a large digest) and then reads the answer as soon as it comes,
         # so the child ends, and gives back its memory, while the caller still works
-        self._answer: list[bytes] = []
-        self._feeder = threading.Thread(target=_exchange, args=(self._child, texts, self._answer),
-                                        daemon=True)
-        self._feeder.start()
+        self._outcome: dict[str, object] = {}
+        feeder = threading.Thread(target=_exchange, args=(self._child, texts, self._outcome),
+                                  daemon=True)
+        feeder.start()
+        self._feeder = feeder  # once started: __exit__ joins it
 
     def result(self) -> Related:
         if self._child is None:
@@ -110,7 +111,10 @@ class RelatedJob:
         if self._feeder is None:
             raise RuntimeError("related papers: result() before send()")
         self._feeder.join()
-        out = b"".join(self._answer)
+        if "error" in self._outcome:
+            raise RuntimeError("related papers: talking to the worker process failed"
+                               ) from self._outcome["error"]
+        out = self._outcome.get("answer", b"")
         if self._child.wait() != 0 or not out:
             raise RuntimeError(f"related papers: the worker process failed "
                                f"(exit status {self._child.returncode}; its error is above)")
@@ -135,18 +139,24 @@ class RelatedJob:
             self._child = None
 
 
-def _exchange(child: subprocess.Popen, texts: list[Text], answer: list[bytes]) -> None:
+def _exchange(child: subprocess.Popen, texts: list[Text], outcome: dict) -> None:
     """Texts out as lines of JSON, each a batch of TEXTS_PER_LINE, ASCII (\\u escapes
     carry any text, even a lone surrogate or a line separator, through the pipe); then
-    the answer in. A batch is one write: a write per text would wait for the
-    interpreter lock thousands of times while the caller scores themes."""
+    the answer in, as outcome["answer"]. A batch is one write: a write per text would
+    wait for the interpreter lock thousands of times while the caller scores themes.
+    Whatever goes wrong, the child's input is closed (so it never waits for more), and
+    an error other than a broken pipe is kept for result() to raise."""
     try:
-        for i in range(0, len(texts), TEXTS_PER_LINE):
-            child.stdin.write(json.dumps(texts[i:i + TEXTS_PER_LINE]).encode("ascii") + b"\n")
-        child.stdin.close()
+        try:
+            for i in range(0, len(texts), TEXTS_PER_LINE):
+                child.stdin.write(json.dumps(texts[i:i + TEXTS_PER_LINE]).encode("ascii") + b"\n")
+        finally:
+            child.stdin.close()
+        outcome["answer"] = child.stdout.read()
     except OSError:
-        return  # the child ended early; result() reports its exit status
-    answer.append(child.stdout.read())
+        pass  # the child ended early (or was ended): result() reports its exit status
+    except BaseException as exc:  # raised again by result(), in the caller's thread
+        outcome["error"] = exc
 
 
 def child_main() -> None:
