@@ -205,3 +205,14 @@ def test_any_text_reaches_the_worker_intact():
     odd = [replace(p, title=p.title + ' "quoted" \\ back\nslash 𝔐amba \ud800', abstract=p.abstract + " ∑ 中文")
            for p in FIXTURE]
     assert related_elsewhere(odd) == related_papers(odd, k=5)
+
+
+def test_a_failure_sending_to_the_worker_is_raised_not_a_hang():
+    """Whatever stops the texts going out, the worker's input is closed and the
+    caller gets the error from result()."""
+    unsendable = [replace(FIXTURE[0], title=object())]  # not JSON
+    with RelatedJob(separate_process=True) as job:
+        job.send(unsendable)
+        with pytest.raises(RuntimeError, match="talking to the worker") as raised:
+            job.result()
+    assert isinstance(raised.value.__cause__, TypeError)
