@@ -87,7 +87,8 @@ def _tfidf_rows(texts: Iterable[tuple[str, str]]) -> sparse.csr_matrix:
     counts_matrix = counts_matrix[:, np.flatnonzero(keep)]
     if counts_matrix.shape[1] == 0:
         return sparse.csr_matrix((rows, 0), dtype=np.float32)
-    tfidf = TfidfTransformer(sublinear_tf=True).fit_transform(counts_matrix)
+    # transformed in place (fit_transform would copy the matrix first): one copy fewer
+    tfidf = TfidfTransformer(sublinear_tf=True).fit(counts_matrix).transform(counts_matrix, copy=False)
     del counts_matrix
     return sparse.csr_matrix(tfidf, dtype=np.float32)
 
