@@ -54,6 +54,7 @@ def iter_papers_json(papers, digest: Digest) -> Iterator[str]:
 
 
 _RECORD_INDENT = "  "  # a record is two levels into papers.json, one space per level
+_scalar = json.JSONEncoder(ensure_ascii=False).encode  # compact: the C encoder
 
 
 def _record_text(record: dict) -> str:
@@ -73,9 +74,6 @@ def _record_text(record: dict) -> str:
             text = _scalar(value)
         lines.append(f"{inner}{_scalar(key)}: {text}")
     return _RECORD_INDENT + "{\n" + ",\n".join(lines) + "\n" + _RECORD_INDENT + "}"
-
-
-_scalar = json.JSONEncoder(ensure_ascii=False).encode  # compact: the C encoder
 
 
 def papers_json(papers, digest: Digest) -> str:

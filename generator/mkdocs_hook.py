@@ -155,6 +155,7 @@ class SharedParts(dict):
     def __init__(self):
         super().__init__()
         self._variants: dict[tuple[str, str], set[str]] = {}
+        self._page = self._folder = None  # the last page asked about, and its answer
 
     def key(self, part: str, page, nav, toc=None) -> str | None:
         """The name of `part` as shared by the pages of `page`'s folder (and, given a
@@ -162,9 +163,9 @@ class SharedParts(dict):
         it itself: pages in the nav (their nav item is active, their footer links to
         neighbours), pages that hide parts of Material's page, and pages whose table
         of contents is unlike those already kept (so memory stays bounded)."""
-        if page is None or nav is None or page in nav.pages or (page.meta or {}).get("hide"):
+        folder = self._shared_folder(page, nav)
+        if folder is None:
             return None
-        folder = page.url.rstrip("/").rpartition("/")[0]
         key = f"{part} for pages in /{folder}"
         if toc is not None:
             key = f"{key} with contents {_toc_signature(toc)!r}"
@@ -174,6 +175,18 @@ class SharedParts(dict):
                 return None
             variants.add(key)
         return key
+
+    def _shared_folder(self, page, nav) -> str | None:
+        """The folder whose parts `page` shares, or None. Asked once per part, so six
+        times a page: worked out for the first and kept. Membership of the nav is by
+        identity (MkDocs' Page.__eq__ compares titles and files, 15 us a call here)."""
+        if page is not self._page:
+            shared = (page is not None and nav is not None
+                      and not any(p is page for p in nav.pages)
+                      and not (page.meta or {}).get("hide"))
+            self._page = page
+            self._folder = page.url.rstrip("/").rpartition("/")[0] if shared else None
+        return self._folder
 
 
 def _toc_signature(toc) -> tuple:

@@ -47,9 +47,10 @@ class Digest:
         return next((a for a in self.assignments[paper_id] if a.theme == slug), None)
 
 
-def read_all(sources_dir: Path) -> tuple[list[ParsedSource], list[Diagnostic]]:
+def read_all(sources: Path | list[Path]) -> tuple[list[ParsedSource], list[Diagnostic]]:
+    """Every listing page of a folder, or the given pages."""
     parsed, diagnostics = [], []
-    for path in source_paths(sources_dir):
+    for path in source_paths(sources) if isinstance(sources, Path) else sources:
         name, data, problems = read_bytes(path)
         diagnostics.extend(problems)
         result, problems = (ParsedSource(name, "unreadable", (), ()), ()) if data is None \
@@ -90,10 +91,10 @@ def build_digest(content_dir: Path) -> Digest:
     """Raises ConfigError for a broken themes.yml or curation.yml."""
     themes = load_themes(content_dir / "themes.yml")
     pins = load_curation(content_dir / "curation.yml", {t.slug for t in themes})
-    sources_dir = content_dir / "sources"
+    pages = source_paths(content_dir / "sources")
     # related papers are worked out while the pages are read and the themes scored
-    with RelatedJob.for_listing_pages(source_paths(sources_dir)) as related:
-        parsed, diagnostics = read_all(sources_dir)
+    with RelatedJob.for_listing_pages(pages) as related:
+        parsed, diagnostics = read_all(pages)
         merged = merge_entries(e for source in parsed for e in source.entries)
         related.send(merged)
         by_rules = assign_all(themes, merged)
