@@ -1,11 +1,13 @@
 """Whole-word term matching for theme rules, on words rather than characters.
 
-A text is split into words once; a term is a sequence of words. A TermIndex
-holds every term list of every theme and finds all their matches in one pass
-over a text's words, remembering per distinct word which terms it can start.
-This replaces one large regular expression per rule (Python's regex engine
-tries every alternative at every word: about 6 ms per paper) and, later, one
-look-up pass per rule (about 1.3 ms per paper at 20,000 papers).
+A text is reduced once to its words, each set off by one space (" state space
+model "); a term is a sequence of words, written the same way. A TermIndex
+compiles every way of writing every term of every theme into one Aho-Corasick
+automaton (pyahocorasick, in C) and finds all their matches, overlapping ones
+included, in one pass over that string. Only the matches come back to Python,
+a few per text: a scan costs about the same whatever the number of terms.
+(One regular expression per rule cost about 6 ms per paper, a look-up per
+word in Python about 0.15 ms.)
 
 Term syntax (documented for editors in content/themes.yml):
 - words are letters and digits; anything else between them (space, hyphen,
@@ -20,13 +22,19 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import operator
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
+
+import ahocorasick
 
 _WORD = re.compile(r"\w+")
-_WORD_SPLIT = re.compile(r"(\w+)")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s")
+_SENTENCE_END = re.compile(r"[.!?]\s")
+# For ASCII text, str.translate + split find the same words as \w+ at a fraction
+# of the cost, and keep every offset (one character for one).
+_ASCII_NON_WORD = str.maketrans({c: " " for c in map(chr, range(128))
+                                 if not (c.isalnum() or c == "_")})
 
 
 class TermError(ValueError):
@@ -34,31 +42,46 @@ class TermError(ValueError):
 
 
 class Tokens:
-    """A text's words, as written and lower-cased, and where each word is."""
+    """A text's words, set off by single spaces as written and lower-cased, and
+    (worked out only for texts with a match to quote or place) where each word is."""
 
     def __init__(self, text: str):
         self.text = text
-        self._parts = _WORD_SPLIT.split(text)  # separator, word, separator, ..., separator
-        self.words = self._parts[1::2]
-        # word by word (one lower() call for all: words hold no line feed)
-        self.lower = "\n".join(self.words).lower().split("\n") if self.words else []
+        self._ascii = text.isascii()
+        self.words = (text.translate(_ASCII_NON_WORD).split() if self._ascii
+                      else _WORD.findall(text))
+        self.joined = f" {' '.join(self.words)} "
+        self.lowered = self.joined.lower()
 
     @cached_property
-    def _offsets(self) -> list[int]:
-        """Word i spans offsets[2i] to offsets[2i + 1]; summed in C, only for texts
-        with a match to quote or place."""
-        return list(itertools.accumulate(map(len, self._parts)))
+    def _spans(self) -> tuple[list[int], list[int]]:
+        """Word i spans starts[i] to ends[i] in the text."""
+        if self._ascii:
+            parts = self.text.translate(_ASCII_NON_WORD).split(" ")
+            at = list(itertools.accumulate(map((1).__add__, map(len, parts)), initial=0))
+            starts = list(itertools.compress(at, parts))
+            return starts, list(map(operator.add, starts, map(len, self.words)))
+        spans = [m.span() for m in _WORD.finditer(self.text)]
+        return [s for s, _ in spans], [e for _, e in spans]
 
     @cached_property
-    def _sentence_ends(self) -> list[int]:
-        return [m.start() for m in _SENTENCE_END.finditer(self.text)]
+    def _sentence_starts(self) -> list[int]:
+        """The first word of each sentence after the first. A sentence ends at . ! or ?
+        before a space, which never falls inside a word, so each sentence's words are
+        counted on its own (no word's place in the text is needed)."""
+        split = str.split if self._ascii else _WORD.findall
+        table = _ASCII_NON_WORD if self._ascii else None
+        counts = [len(split(part.translate(table) if table else part))
+                  for part in _SENTENCE_END.split(self.text)]
+        return list(itertools.accumulate(counts[:-1]))
 
     def sentence_of(self, i: int) -> int:
-        """The sentence word i is in; a sentence ends at . ! or ? before a space."""
-        return bisect.bisect_right(self._sentence_ends, self._offsets[2 * i])
+        """The sentence word i is in."""
+        return bisect.bisect_right(self._sentence_starts, i)
 
     def quote(self, i: int, n: int) -> str:
-        return self.text[self._offsets[2 * i]:self._offsets[2 * (i + n) - 1]]
+        starts, ends = self._spans
+        return self.text[starts[i]:ends[i + n - 1]]
 
 
 @dataclass(frozen=True)
@@ -69,34 +92,11 @@ class Alternative:
     open_start: bool
     open_end: bool
 
-    def first_matches(self, word: str) -> bool:
-        first = self.words[0]
-        open_after = self.open_end and len(self.words) == 1
-        if self.open_start and open_after:
-            return first in word
-        if self.open_start:
-            return word.endswith(first)
-        if open_after:
-            return word.startswith(first)
-        return word == first
-
-    def length_after_first(self, words: list[str], i: int) -> int:
-        """How many words of `words` from i this alternative covers, 0 when it does not
-        match, given that words[i] matches its first word."""
-        n = len(self.words)
-        if n == 1:
-            return 1
-        if i + n > len(words):
-            return 0
-        for k in range(1, n):
-            word = words[i + k]
-            wanted = self.words[k]
-            if k == n - 1 and self.open_end:
-                if not word.startswith(wanted):
-                    return 0
-            elif word != wanted:
-                return 0
-        return n
+    @property
+    def pattern(self) -> str:
+        """The alternative as it stands in a text's `joined` words: a space marks each
+        end that must be a word's end."""
+        return f"{'' if self.open_start else ' '}{' '.join(self.words)}{'' if self.open_end else ' '}"
 
 
 def _alternatives(term: str, case_sensitive: bool) -> list[Alternative]:
@@ -120,48 +120,22 @@ def _alternatives(term: str, case_sensitive: bool) -> list[Alternative]:
     return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Terms:
     """A list of terms compiled for look-up; keeps the written terms for messages.
 
-    Equal when written alike, so themes holding them can be cache keys."""
+    `compile` makes one object per distinct list (case included), so terms written
+    alike are the same object: themes holding them compare equal and can be cache
+    keys, while hashing stays the identity hash, asked for at every match of a scan."""
 
     written: tuple[str, ...]
     case_sensitive: bool
-    by_first: dict[str, tuple[Alternative, ...]] = field(repr=False, compare=False)
-    open_first: tuple[Alternative, ...] = field(repr=False, compare=False)
-
-    def __hash__(self) -> int:
-        """Asked for at every match of a scan: computed once."""
-        try:
-            return self.__dict__["_hash"]
-        except KeyError:
-            self.__dict__["_hash"] = value = hash((self.written, self.case_sensitive))
-            return value
+    alternatives: tuple[Alternative, ...] = field(repr=False)
 
     @classmethod
     def compile(cls, written: tuple[str, ...], case_sensitive: bool) -> "Terms":
         """Raises TermError naming the first bad term (as `index: message`)."""
-        by_first: dict[str, list[Alternative]] = {}
-        open_first: list[Alternative] = []
-        for i, term in enumerate(written):
-            try:
-                alternatives = _alternatives(term, case_sensitive)
-            except TermError as exc:
-                raise TermError(f"{i}: {exc}") from None
-            for alt in alternatives:
-                if alt.open_start or (alt.open_end and len(alt.words) == 1):
-                    open_first.append(alt)
-                else:
-                    by_first.setdefault(alt.words[0], []).append(alt)
-        return cls(tuple(written), case_sensitive,
-                   {w: tuple(a) for w, a in by_first.items()}, tuple(open_first))
-
-    def starting_with(self, word: str) -> tuple[Alternative, ...]:
-        """The alternatives whose first word matches `word` (already lower-cased
-        unless the terms are case-sensitive)."""
-        return self.by_first.get(word, ()) + tuple(a for a in self.open_first
-                                                   if a.first_matches(word))
+        return _compiled(tuple(written), case_sensitive)
 
     @cached_property
     def _own_index(self) -> "TermIndex":
@@ -173,90 +147,68 @@ class Terms:
         return self._own_index.scan(text).find(self)
 
 
-@dataclass(frozen=True)
-class _Starts:
-    """What one word can start: terms matched by the word alone, and longer
-    alternatives filed under their second word, so a common first word ("we",
-    "the") costs one look-up of the next word rather than a try per alternative."""
+@lru_cache(maxsize=None)
+def _compiled(written: tuple[str, ...], case_sensitive: bool) -> Terms:
+    alternatives: list[Alternative] = []
+    for i, term in enumerate(written):
+        try:
+            alternatives.extend(_alternatives(term, case_sensitive))
+        except TermError as exc:
+            raise TermError(f"{i}: {exc}") from None
+    return Terms(written, case_sensitive, tuple(alternatives))
 
-    alone: tuple[Terms, ...]
-    by_second: dict[str, tuple[tuple[Terms, Alternative], ...]]
-    open_second: tuple[tuple[Terms, Alternative], ...]  # second word is a prefix
 
-
-_NOTHING = _Starts((), {}, ())
+def _automaton(terms: list[Terms]) -> ahocorasick.Automaton | None:
+    """Pattern -> (characters from its first word's start to its end, words it
+    covers, the Terms it belongs to)."""
+    found: dict[str, dict[Terms, None]] = {}
+    for t in terms:
+        for alt in t.alternatives:
+            found.setdefault(alt.pattern, {})[t] = None
+    if not found:
+        return None
+    automaton = ahocorasick.Automaton()
+    for pattern, owners in found.items():
+        words = pattern.strip(" ").count(" ") + 1
+        automaton.add_word(pattern, (len(pattern) - 1 - pattern.startswith(" "), words,
+                                     tuple(owners)))
+    automaton.make_automaton()
+    return automaton
 
 
 class TermIndex:
-    """Many Terms looked up in one pass over a text's words.
+    """Many Terms looked up in one pass over a text.
 
     Theme assignment asks dozens of term lists about the same title and abstract;
-    scanning each text once, with what each distinct word can start remembered
-    across texts (vocabularies repeat), makes that cost about one dictionary
-    look-up per word instead of one search per term list."""
+    one automaton per letter case finds every match of all of them at once."""
 
     def __init__(self, terms):
-        self._terms: tuple[Terms, ...] = tuple(dict.fromkeys(terms))
-        # one pattern for every open-ended first word, so most new words skip them all
-        patterns = sorted({(r"\w*" if a.open_start else "") + re.escape(a.words[0])
-                           + (r"\w*" if a.open_end and len(a.words) == 1 else "")
-                           for t in self._terms for a in t.open_first})
-        self._may_open = re.compile("|".join(patterns)).fullmatch if patterns else None
-        self._sensitive = any(t.case_sensitive for t in self._terms)
-        self._insensitive = any(not t.case_sensitive for t in self._terms)
-        self._memo: dict[bool, dict[str, _Starts]] = {False: {}, True: {}}  # filled as words are met
-
-    def _starting(self, word: str, case_sensitive: bool) -> _Starts:
-        may_open = self._may_open is not None and self._may_open(word) is not None
-        alone: dict[Terms, None] = {}
-        by_second: dict[str, list[tuple[Terms, Alternative]]] = {}
-        open_second = []
-        for t in self._terms:
-            if t.case_sensitive != case_sensitive:
-                continue
-            for alt in (t.starting_with(word) if may_open else t.by_first.get(word, ())):
-                if len(alt.words) == 1:
-                    alone[t] = None
-                elif len(alt.words) == 2 and alt.open_end:
-                    open_second.append((t, alt))
-                else:
-                    by_second.setdefault(alt.words[1], []).append((t, alt))
-        if not (alone or by_second or open_second):
-            starts = _NOTHING
-        else:
-            starts = _Starts(tuple(alone), {w: tuple(a) for w, a in by_second.items()},
-                             tuple(open_second))
-        self._memo[case_sensitive][word] = starts
-        return starts
+        unique = list(dict.fromkeys(terms))
+        self._insensitive = _automaton([t for t in unique if not t.case_sensitive])
+        self._sensitive = _automaton([t for t in unique if t.case_sensitive])
 
     def scan(self, text: str) -> "Scan":
         tokens = Tokens(text)
         longest: dict[Terms, dict[int, int]] = {}  # terms -> first word -> words covered
-        for case_sensitive, words in ((False, tokens.lower), (True, tokens.words)):
-            if not (self._sensitive if case_sensitive else self._insensitive):
-                continue
-            memo = self._memo[case_sensitive]
-            last = len(words) - 1
-            for i, word in enumerate(words):
-                starts = memo.get(word)
-                if starts is None:
-                    starts = self._starting(word, case_sensitive)
-                if starts is _NOTHING:
+        if tokens.words:
+            for automaton, padded in ((self._insensitive, tokens.lowered),
+                                      (self._sensitive, tokens.joined)):
+                if automaton is None:
                     continue
-                found = [(t, 1) for t in starts.alone]
-                if i < last:
-                    for t, alt in (*starts.by_second.get(words[i + 1], ()), *starts.open_second):
-                        n = alt.length_after_first(words, i)
-                        if n:
-                            found.append((t, n))
-                for t, n in found:
-                    at = longest.setdefault(t, {})
-                    if n > at.get(i, 0):
-                        at[i] = n
+                for end, (back, n, owners) in automaton.iter(padded):
+                    i = padded.count(" ", 1, end - back)  # words before the match
+                    for t in owners:
+                        at = longest.get(t)
+                        if at is None:
+                            longest[t] = {i: n}
+                        elif n > at.get(i, 0):
+                            at[i] = n
         return Scan(tokens, {t: _leftmost_longest(at) for t, at in longest.items()})
 
 
 def _leftmost_longest(at: dict[int, int]) -> tuple[tuple[int, int], ...]:
+    if len(at) == 1:
+        return tuple(at.items())
     hits, end = [], -1
     for i in sorted(at):
         if i >= end:

@@ -136,17 +136,14 @@ def _optional_terms(terms, schema: Schema, key: str) -> Terms | None:
     return compile_terms(terms, False, schema, key) if terms else None
 
 
-def _find(rule: Rule, scan: Scan) -> list[str]:
-    """Matches of the rule's terms; with `near`, only in sentences that also name a near term."""
-    if rule.near is None:
-        return scan.find(rule.terms)
-    near = scan.matches(rule.near)
+def _near(rule: Rule, scan: Scan, hits: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
+    """With `near`, only the hits in sentences that also name a near term."""
+    near = scan.hits.get(rule.near)
     if not near:
-        return []
+        return ()
     sentence_of = scan.tokens.sentence_of
     sentences = {sentence_of(i) for i, _ in near}
-    return [scan.tokens.quote(i, n) for i, n in scan.matches(rule.terms)
-            if sentence_of(i) in sentences]
+    return tuple(hit for hit in hits if sentence_of(hit[0]) in sentences)
 
 
 def _normal(hit: str) -> str:
@@ -211,43 +208,70 @@ class Scanned:
         return (self.abstract,) if where == "abstract" else (self.title, self.abstract)
 
 
+@dataclass(frozen=True)
+class _Found:
+    """Evidence before it is quoted: a rule's matches in one part of the paper.
+    Quoting needs the words' places in the text, worked out only for the papers a
+    theme takes (or when the caller asks for the evidence of every score)."""
+
+    scan: Scan
+    hits: tuple[tuple[int, int], ...]
+    where: str
+    weight: float
+
+    def evidence(self) -> Evidence:
+        quotes = [self.scan.tokens.quote(i, n) for i, n in self.hits]
+        return Evidence(quotes[0] if self.where == "title" else ", ".join(dict.fromkeys(quotes)),
+                        self.where, self.weight)
+
+
+def _score(theme: Theme, scanned: Scanned) -> tuple[float, list[_Found], Evidence | None]:
+    """The theme's score, what it was made of, and the veto that applies, if one does.
+    Most rules match nothing in most papers: two look-ups tell."""
+    found: list[_Found] = []
+    score = title_score = 0.0
+    title, abstract = scanned.title, scanned.abstract
+    for rule in theme.rules:
+        in_title = title.hits.get(rule.terms) if rule.title else None
+        in_abstract = abstract.hits.get(rule.terms) if rule.abstract else None
+        if not (in_title or in_abstract):
+            continue
+        if rule.needs is not None and rule.needs not in title.hits \
+                and rule.needs not in abstract.hits:
+            continue
+        if rule.near is not None:
+            in_title = in_title and _near(rule, title, in_title)
+            in_abstract = in_abstract and _near(rule, abstract, in_abstract)
+        if in_title:
+            found.append(_Found(title, in_title[:1], "title", rule.title))
+            score += rule.title
+            title_score += rule.title
+        if in_abstract:
+            mentions = (len(in_abstract) if rule.count == "mentions" else
+                        len({_normal(abstract.tokens.quote(i, n)) for i, n in in_abstract}))
+            weight = rule.abstract * min(mentions, rule.abstract_cap)
+            found.append(_Found(abstract, in_abstract, "abstract", weight))
+            score += weight
+    if score >= theme.threshold:
+        for v in theme.vetoes:
+            hit = [h for s in scanned.part(v.where) for h in s.find(v.terms)]
+            if hit and title_score < v.unless_title_score:
+                return score, found, Evidence(f"{hit[0]} (veto: {v.name})", "veto", 0.0)
+    return score, found, None
+
+
 def score_theme(theme: Theme, paper: Paper, scanned: Scanned | None = None
                 ) -> tuple[float, tuple[Evidence, ...], bool]:
     """The theme's score for a paper, its evidence, and whether it is assigned."""
     if scanned is None:
         scanned = scan_paper((theme,), paper)
-    evidence: list[Evidence] = []
-    score = title_score = 0.0
-    for rule in theme.rules:
-        if rule.needs is not None and not any(s.matches(rule.needs) for s in scanned.part("anywhere")):
-            continue
-        in_title = _find(rule, scanned.title)
-        if in_title and rule.title:
-            evidence.append(Evidence(in_title[0], "title", rule.title))
-            score += rule.title
-            title_score += rule.title
-        in_abstract = _find(rule, scanned.abstract)
-        if in_abstract and rule.abstract:
-            mentions = (len(in_abstract) if rule.count == "mentions"
-                        else len({_normal(hit) for hit in in_abstract}))
-            counted = min(mentions, rule.abstract_cap)
-            weight = rule.abstract * counted
-            shown = ", ".join(dict.fromkeys(in_abstract))
-            evidence.append(Evidence(shown, "abstract", weight))
-            score += weight
-    assigned = score >= theme.threshold
-    if assigned:
-        for v in theme.vetoes:
-            hit = [h for s in scanned.part(v.where) for h in s.find(v.terms)]
-            if hit and title_score < v.unless_title_score:
-                evidence.append(Evidence(f"{hit[0]} (veto: {v.name})", "veto", 0.0))
-                assigned = False
-                break
-    return score, tuple(evidence), assigned
+    score, found, veto = _score(theme, scanned)
+    evidence = tuple(f.evidence() for f in found) + ((veto,) if veto else ())
+    return score, evidence, score >= theme.threshold and veto is None
 
 
-def scan_paper(themes: tuple[Theme, ...], paper: Paper) -> Scanned:
-    index = term_index(themes)
+def scan_paper(themes: tuple[Theme, ...], paper: Paper, index: TermIndex | None = None) -> Scanned:
+    index = index or term_index(themes)
     return Scanned(index.scan(paper.title), index.scan(paper.abstract))
 
 
@@ -261,20 +285,22 @@ def assign_all(themes: tuple[Theme, ...], papers) -> dict[str, tuple[Assignment,
     so they are remembered while themes.yml is unchanged: `mkdocs serve` rebuilds
     after every edit, and a large digest's unchanged papers need not be scored again."""
     remembered = _assigned_before(themes)
+    index = term_index(themes)  # once: hashing the themes is not free
     out = {}
     for paper in papers:
         key = (paper.title, paper.abstract)
         if key not in remembered:
-            remembered[key] = assign_themes(themes, paper)
+            remembered[key] = assign_themes(themes, paper, index)
         out[paper.id] = remembered[key]
     return out
 
 
-def assign_themes(themes: tuple[Theme, ...], paper: Paper) -> tuple[Assignment, ...]:
-    scanned = scan_paper(themes, paper)
+def assign_themes(themes: tuple[Theme, ...], paper: Paper, index: TermIndex | None = None
+                  ) -> tuple[Assignment, ...]:
+    scanned = scan_paper(themes, paper, index)
     out = []
     for theme in themes:
-        score, evidence, assigned = score_theme(theme, paper, scanned)
-        if assigned:
-            out.append(Assignment(theme.slug, score, evidence))
+        score, found, veto = _score(theme, scanned)
+        if score >= theme.threshold and veto is None:
+            out.append(Assignment(theme.slug, score, tuple(f.evidence() for f in found)))
     return tuple(out)
