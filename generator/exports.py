@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from .data import FIELDS, paper_record, papers_json
 from .feeds import site_base
 from .model import MONTHS, Paper
+from .parse import normalize_space
 from .pipeline import Digest
 
 LIST_SEPARATOR = " | "
@@ -95,7 +96,10 @@ def iter_csv(papers: Iterable[Paper], digest: Digest) -> Iterator[str]:
 def bibtex_escape(text: str) -> str:
     """Text as a BibTeX/LaTeX field value: specials become commands, whitespace
     runs (line breaks included) become one space, so every field is one line."""
-    return _BIBTEX_SPECIALS.sub(_bibtex_special, " ".join(text.split()))
+    text = normalize_space(text)
+    if not any(c in text for c in _BIBTEX_SPECIAL):  # most texts: a few scans in C
+        return text
+    return _BIBTEX_SPECIALS.sub(_bibtex_special, text)
 
 
 def _bibtex_special(match: re.Match) -> str:

@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 from functools import lru_cache, partial
 from urllib.parse import quote_plus
 
@@ -46,7 +47,6 @@ def environment() -> jinja2.Environment:
     )
     env.filters["snippet"] = snippet
     env.filters["human_date"] = human_date
-    env.globals["search_links"] = search_links
     return env
 
 
@@ -122,6 +122,35 @@ def to_markdown(meta: dict, body: str) -> str:
     return frontmatter.dumps(frontmatter.Post(body, **meta), sort_keys=True) + "\n"
 
 
+@dataclass(frozen=True)
+class ThemeLink:
+    """A theme as a paper page or list item links to it."""
+
+    href: str
+    title: str
+
+
+@dataclass(frozen=True)
+class PaperTheme:
+    """One of a paper's themes on its page, with the evidence for and against."""
+
+    link: ThemeLink
+    curated: str | None
+    evidence_for: tuple
+    evidence_against: tuple
+
+
+class ListItem(NamedTuple):
+    """A paper in a list, with what the item shows worked out once in Python (a
+    template calling functions and methods costs several times more per item)."""
+
+    paper: Paper
+    href: str
+    date: str  # ISO date or ""
+    year: str
+    themes: tuple[ThemeLink, ...]
+
+
 class PageRenderer:
     """Holds what every page needs (themes, titles, related papers) for one Digest."""
 
@@ -134,36 +163,69 @@ class PageRenderer:
         self.by_id = {p.id: p for p in digest.papers}
         self.theme_by_slug = {t.slug: t for t in digest.themes}
         self.env = environment()
+        self._templates: dict[str, jinja2.Template] = {}
+        self._links_at_depth: dict[int, dict[str, ThemeLink]] = {}
+
+    def _template(self, name: str) -> jinja2.Template:
+        """Looked up once per build: Jinja checks a template's file for changes at
+        every look-up, a file system call per page."""
+        found = self._templates.get(name)
+        if found is None:
+            found = self._templates[name] = self.env.get_template(name)
+        return found
 
     def _render(self, template: str, page_url: str, **values) -> str:
         def url(to: str) -> str:
             return relative_url(page_url, to)
-        return self.env.get_template(template).render(
+        return self._template(template).render(
             digest=self.digest, themes=self.digest.themes, theme_by_slug=self.theme_by_slug,
             url=url, page_url=page_url, **values)
 
-    def item_context(self, paper: Paper, exclude_theme: str | None = None) -> dict:
-        return {
-            "paper": paper,
-            "themes": [a.theme for a in self.digest.assignments[paper.id] if a.theme != exclude_theme],
-        }
+    def _theme_links(self, page_url: str) -> dict[str, ThemeLink]:
+        """Theme slug -> its link from pages at page_url's depth."""
+        depth = page_url.count("/")
+        found = self._links_at_depth.get(depth)
+        if found is None:
+            found = self._links_at_depth[depth] = {
+                t.slug: ThemeLink(relative_url(page_url, f"themes/{t.slug}/"), t.title)
+                for t in self.digest.themes}
+        return found
+
+    def list_items(self, papers: list[Paper], page_url: str, exclude_theme: str | None = None
+                   ) -> list[ListItem]:
+        links = self._theme_links(page_url)
+        up = relative_url(page_url, "")
+        up = "" if up == "./" else up
+        assignments = self.digest.assignments
+        return [ListItem(p, up + p.url, p.date.isoformat() if p.date else "",
+                         str(p.date.year) if p.date else "",
+                         tuple(links[a.theme] for a in assignments[p.id] if a.theme != exclude_theme))
+                for p in papers]
 
     def paper_page(self, paper: Paper) -> HtmlPage:
         return HtmlPage({"title": str(escape(paper.title)), "body": "html"},
                         partial(self._paper_body, paper), partial(self._paper_search_view, paper))
 
     def _paper_body(self, paper: Paper) -> str:
-        return self._render(
-            "paper.md.j2", paper.url, paper=paper,
-            assignments=self.digest.assignments[paper.id],
-            exclusions=self.digest.exclusions.get(paper.id, ()),
-            related=[self.by_id[r] for r in self.related.get(paper.id, ())],
+        up = relative_url(paper.url, "")
+        links = self._theme_links(paper.url)
+        return self._template("paper.md.j2").render(
+            paper=paper,
+            themes=[PaperTheme(links[a.theme], a.curated,
+                               tuple(e for e in a.evidence if e.weight > 0),
+                               tuple(e for e in a.evidence if e.weight < 0))
+                    for a in self.digest.assignments[paper.id]],
+            exclusions=[(links[slug], reason)
+                        for slug, reason in self.digest.exclusions.get(paper.id, ())],
+            related=[(up + self.by_id[r].url, self.by_id[r].title)
+                     for r in self.related.get(paper.id, ())],
+            search_links=search_links(paper.title),
             index_abstract=self.index_abstracts,
         )
 
     def _paper_search_view(self, paper: Paper) -> str:
-        return self._render("paper_search.html.j2", paper.url, paper=paper,
-                            index_abstract=self.index_abstracts)
+        return self._template("paper_search.html.j2").render(paper=paper,
+                                                              index_abstract=self.index_abstracts)
 
     def listing_page(self, template: str, page_url: str, title: str, papers, **values) -> HtmlPage:
         """A theme page or the full list: its search view is the page without its items."""
@@ -186,9 +248,8 @@ class PageRenderer:
                       ) -> Iterator[str]:
         """The list's items, rendered a batch at a time (see items.html.j2)."""
         for i in range(0, len(papers), ITEMS_PER_BATCH):
-            yield self._render("items.html.j2", page_url,
-                               items=[self.item_context(p, theme_slug)
-                                      for p in papers[i:i + ITEMS_PER_BATCH]])
+            yield self._template("items.html.j2").render(
+                items=self.list_items(papers[i:i + ITEMS_PER_BATCH], page_url, theme_slug))
 
     def theme_page(self, theme) -> HtmlPage:
         papers = self.digest.papers_in(theme.slug)
