@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import operator
 import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -31,6 +30,7 @@ import ahocorasick
 
 _WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"[.!?]\s")
+_SEPARATOR_RUN = re.compile(r"  +")
 # For ASCII text, str.translate + split find the same words as \w+ at a fraction
 # of the cost, and keep every offset (one character for one).
 _ASCII_NON_WORD = str.maketrans({c: " " for c in map(chr, range(128))
@@ -42,46 +42,86 @@ class TermError(ValueError):
 
 
 class Tokens:
-    """A text's words, set off by single spaces as written and lower-cased, and
-    (worked out only for texts with a match to quote or place) where each word is."""
+    """A text's words, set off by single spaces as written (`joined`) and lower-cased
+    (`lowered`), and, for the words a match starts at, where they are in the text.
+
+    Places are worked out only for the texts with a match to quote or a sentence to
+    tell, from where the matches start in `joined` (recorded by TermIndex.scan):
+    for ASCII text `joined` is the text with every non-word character a space and
+    runs of spaces made one, so a place in it maps back to the text through the
+    runs alone (about 30 in an abstract, against 200 words)."""
 
     def __init__(self, text: str):
         self.text = text
         self._ascii = text.isascii()
-        self.words = (text.translate(_ASCII_NON_WORD).split() if self._ascii
-                      else _WORD.findall(text))
-        self.joined = f" {' '.join(self.words)} "
+        if self._ascii:  # separators to single spaces without a string per word
+            self._spaced = spaced = text.translate(_ASCII_NON_WORD)  # as long as the text
+            while "  " in spaced:
+                spaced = spaced.replace("  ", " ")
+            self.joined = f" {spaced.strip(' ')} "
+        else:
+            self.joined = f" {' '.join(_WORD.findall(text))} "
         self.lowered = self.joined.lower()
+        self.word_starts: dict[int, int] = {}  # word -> its start in joined, for matched words
 
-    @cached_property
-    def _spans(self) -> tuple[list[int], list[int]]:
-        """Word i spans starts[i] to ends[i] in the text."""
+    @property
+    def has_words(self) -> bool:
+        return len(self.joined) > 2
+
+    def normal(self, i: int, n: int) -> str:
+        """Words i to i + n - 1 lower-cased and written together: one spelling of a
+        term however the text writes it ("State-Space", "state space", "statespace")."""
         if self._ascii:
-            parts = self.text.translate(_ASCII_NON_WORD).split(" ")
-            at = list(itertools.accumulate(map((1).__add__, map(len, parts)), initial=0))
-            starts = list(itertools.compress(at, parts))
-            return starts, list(map(operator.add, starts, map(len, self.words)))
-        spans = [m.span() for m in _WORD.finditer(self.text)]
-        return [s for s, _ in spans], [e for _, e in spans]
-
-    @cached_property
-    def _sentence_starts(self) -> list[int]:
-        """The first word of each sentence after the first. A sentence ends at . ! or ?
-        before a space, which never falls inside a word, so each sentence's words are
-        counted on its own (no word's place in the text is needed)."""
-        split = str.split if self._ascii else _WORD.findall
-        table = _ASCII_NON_WORD if self._ascii else None
-        counts = [len(split(part.translate(table) if table else part))
-                  for part in _SENTENCE_END.split(self.text)]
-        return list(itertools.accumulate(counts[:-1]))
-
-    def sentence_of(self, i: int) -> int:
-        """The sentence word i is in."""
-        return bisect.bisect_right(self._sentence_starts, i)
+            start, end = self._joined_span(i, n)
+            return self.lowered[start:end].replace(" ", "")
+        return "".join(self.lowered[1:-1].split(" ")[i:i + n])
 
     def quote(self, i: int, n: int) -> str:
-        starts, ends = self._spans
+        """Words i to i + n - 1 as the text writes them, separators included."""
+        if self._ascii:
+            start, end = self._joined_span(i, n)
+            return self.text[self._in_text(start):self._in_text(end - 1) + 1]
+        starts, ends = self._words
         return self.text[starts[i]:ends[i + n - 1]]
+
+    def sentence_of(self, i: int) -> int:
+        """The sentence word i is in; a sentence ends at . ! or ? before a space."""
+        start = self._in_text(self.word_starts[i]) if self._ascii else self._words[0][i]
+        return bisect.bisect_right(self._sentence_ends, start)
+
+    def _joined_span(self, i: int, n: int) -> tuple[int, int]:
+        start = end = self.word_starts[i]
+        for _ in range(n - 1):
+            end = self.joined.index(" ", end) + 1
+        return start, self.joined.index(" ", end)
+
+    def _in_text(self, j: int) -> int:
+        """Where the word character at j in `joined` is in the text (ASCII text)."""
+        kept, removed = self._runs
+        return j - 1 + removed[bisect.bisect_left(kept, j)]
+
+    @cached_property
+    def _runs(self) -> tuple[list[int], list[int]]:
+        """Where in `joined` each run of two or more separators left its one space,
+        and how many characters were dropped before each (the first entry: a
+        separator at the start of the text, dropped with the run it begins)."""
+        lead = int(self._spaced[:1] == " ")
+        kept, removed = [], [lead]
+        for m in _SEPARATOR_RUN.finditer(self._spaced):
+            start, end = m.span()
+            kept.append(start - removed[-1] + 1)
+            removed.append(removed[-1] + end - start - 1)
+        return kept, removed
+
+    @cached_property
+    def _sentence_ends(self) -> list[int]:
+        return [m.start() + 1 for m in _SENTENCE_END.finditer(self.text)]
+
+    @cached_property
+    def _words(self) -> tuple[list[int], list[int]]:
+        """Text other than ASCII: where each word starts and ends."""
+        found = list(_WORD.finditer(self.text))
+        return [m.start() for m in found], [m.end() for m in found]
 
 
 @dataclass(frozen=True)
@@ -159,8 +199,9 @@ def _compiled(written: tuple[str, ...], case_sensitive: bool) -> Terms:
 
 
 def _automaton(terms: list[Terms]) -> ahocorasick.Automaton | None:
-    """Pattern -> (characters from its first word's start to its end, words it
-    covers, the Terms it belongs to)."""
+    """Pattern -> (characters from where it starts matching, after any leading space,
+    to its end; words it covers; the Terms it belongs to; whether its first word may
+    start before the match)."""
     found: dict[str, dict[Terms, None]] = {}
     for t in terms:
         for alt in t.alternatives:
@@ -170,8 +211,9 @@ def _automaton(terms: list[Terms]) -> ahocorasick.Automaton | None:
     automaton = ahocorasick.Automaton()
     for pattern, owners in found.items():
         words = pattern.strip(" ").count(" ") + 1
-        automaton.add_word(pattern, (len(pattern) - 1 - pattern.startswith(" "), words,
-                                     tuple(owners)))
+        closed_start = pattern.startswith(" ")
+        automaton.add_word(pattern, (len(pattern) - 1 - closed_start, words, tuple(owners),
+                                     not closed_start))
     automaton.make_automaton()
     return automaton
 
@@ -190,13 +232,18 @@ class TermIndex:
     def scan(self, text: str) -> "Scan":
         tokens = Tokens(text)
         longest: dict[Terms, dict[int, int]] = {}  # terms -> first word -> words covered
-        if tokens.words:
+        if tokens.has_words:
             for automaton, padded in ((self._insensitive, tokens.lowered),
                                       (self._sensitive, tokens.joined)):
                 if automaton is None:
                     continue
-                for end, (back, n, owners) in automaton.iter(padded):
-                    i = padded.count(" ", 1, end - back)  # words before the match
+                starts = tokens.word_starts
+                for end, (back, n, owners, open_start) in automaton.iter(padded):
+                    first = end - back
+                    if open_start:
+                        first = padded.rfind(" ", 0, first) + 1
+                    i = padded.count(" ", 1, first)  # words before the match
+                    starts[i] = first
                     for t in owners:
                         at = longest.get(t)
                         if at is None:

@@ -146,11 +146,6 @@ def _near(rule: Rule, scan: Scan, hits: tuple[tuple[int, int], ...]) -> tuple[tu
     return tuple(hit for hit in hits if sentence_of(hit[0]) in sentences)
 
 
-def _normal(hit: str) -> str:
-    """One spelling per term: case, hyphens and spaces do not make a mention distinct."""
-    return re.sub(r"[\s\-]+", "", hit.lower())
-
-
 def _plain_text(schema: Schema):
     """Material prints page and nav titles without escaping them, so a theme title
     may not hold characters that HTML reads as markup."""
@@ -248,7 +243,7 @@ def _score(theme: Theme, scanned: Scanned) -> tuple[float, list[_Found], Evidenc
             title_score += rule.title
         if in_abstract:
             mentions = (len(in_abstract) if rule.count == "mentions" else
-                        len({_normal(abstract.tokens.quote(i, n)) for i, n in in_abstract}))
+                        len({abstract.tokens.normal(i, n) for i, n in in_abstract}))
             weight = rule.abstract * min(mentions, rule.abstract_cap)
             found.append(_Found(abstract, in_abstract, "abstract", weight))
             score += weight
