@@ -14,13 +14,14 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
-from functools import lru_cache, partial
+from functools import cached_property, lru_cache, partial
 from urllib.parse import quote_plus
 
 import frontmatter
 import jinja2
 from markupsafe import Markup, escape
 
+from .misses import possible_misses
 from .model import MONTHS, Paper, newest_first
 from .pipeline import Digest
 from .trends import svg_bar_chart, table_rows, trend_counts, year_chart
@@ -154,17 +155,20 @@ class ListItem(NamedTuple):
 class PageRenderer:
     """Holds what every page needs (themes, titles, related papers) for one Digest."""
 
-    def __init__(self, digest: Digest, related: dict[str, tuple[str, ...]] | None = None,
-                 misses: dict | None = None):
+    def __init__(self, digest: Digest):
         self.digest = digest
-        self.related = related or {}
-        self.misses = misses or {}
         self.index_abstracts = sum(len(p.abstract) for p in digest.papers) <= SEARCH_ABSTRACT_BUDGET
         self.by_id = {p.id: p for p in digest.papers}
         self.theme_by_slug = {t.slug: t for t in digest.themes}
         self.env = environment()
         self._templates: dict[str, jinja2.Template] = {}
         self._links_at_depth: dict[int, dict[str, ThemeLink]] = {}
+
+    @cached_property
+    def misses(self) -> dict:
+        """Theme slug -> its possible misses; they need the related papers, which a
+        large digest's worker may still be working out when the site is planned."""
+        return possible_misses(self.digest, self.digest.related)
 
     def _template(self, name: str) -> jinja2.Template:
         """Looked up once per build: Jinja checks a template's file for changes at
@@ -218,7 +222,7 @@ class PageRenderer:
             exclusions=[(links[slug], reason)
                         for slug, reason in self.digest.exclusions.get(paper.id, ())],
             related=[(up + self.by_id[r].url, self.by_id[r].title)
-                     for r in self.related.get(paper.id, ())],
+                     for r in self.digest.related.get(paper.id, ())],
             search_links=search_links(paper.title),
             index_abstract=self.index_abstracts,
         )
@@ -227,8 +231,10 @@ class PageRenderer:
         return self._template("paper_search.html.j2").render(paper=paper,
                                                               index_abstract=self.index_abstracts)
 
-    def listing_page(self, template: str, page_url: str, title: str, papers, **values) -> HtmlPage:
-        """A theme page or the full list: its search view is the page without its items."""
+    def listing_page(self, template: str, page_url: str, title: str, papers,
+                     late: Callable[[], dict] = dict, **values) -> HtmlPage:
+        """A theme page or the full list: its search view is the page without its items.
+        `late` gives values worked out only when the page is rendered."""
         ordered = newest_first(papers)
         years = year_counts(ordered)
 
@@ -236,7 +242,7 @@ class PageRenderer:
 
         def body(items_html: str) -> str:
             return self._render(template, page_url, papers=ordered, years=years,
-                                items_html=Markup(items_html), **values)
+                                items_html=Markup(items_html), **values, **late())
         meta = {"title": title, "body": "html"}
         if values.get("theme_slug"):
             meta.update(feed=f"themes/{values['theme_slug']}/feed.xml",
@@ -253,12 +259,11 @@ class PageRenderer:
 
     def theme_page(self, theme) -> HtmlPage:
         papers = self.digest.papers_in(theme.slug)
-        page = self.listing_page(
-            "theme.md.j2", f"themes/{theme.slug}/", theme.title, papers, theme=theme,
-            theme_slug=theme.slug,
-            misses=[(self.by_id[m.paper], [self.by_id[n] for n in m.neighbours])
-                    for m in self.misses.get(theme.slug, ())])
-        return page
+        def misses() -> dict:
+            return {"misses": [(self.by_id[m.paper], [self.by_id[n] for n in m.neighbours])
+                               for m in self.misses.get(theme.slug, ())]}
+        return self.listing_page("theme.md.j2", f"themes/{theme.slug}/", theme.title, papers,
+                                 late=misses, theme=theme, theme_slug=theme.slug)
 
     def trends_page(self) -> str:
         trends = trend_counts(self.digest)

@@ -1,5 +1,5 @@
 """The build, top to bottom: read -> parse -> merge -> themes -> curation, with
-related papers worked out beside the themes (related_job).
+related papers and a share of the themes worked out beside it (worker).
 
 `build_digest` gathers everything into one Digest value; rendering is a
 separate step (`site.plan_site`) so the same Digest feeds MkDocs and the CLI.
@@ -7,6 +7,7 @@ separate step (`site.plan_site`) so the same Digest feeds MkDocs and the CLI.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -15,9 +16,9 @@ from .curation import apply_curation, load_curation
 from .merge import merge_entries
 from .model import Assignment, Diagnostic, Paper, ParsedSource
 from .parse import parse_source
-from .related_job import RelatedJob
 from .sources import decode_source, read_bytes, source_paths
-from .themes import Theme, assign_all, load_themes
+from .themes import Theme, assign_all, load_themes, remember, unscored
+from .worker import Worker
 
 
 @dataclass(frozen=True)
@@ -28,8 +29,9 @@ class Digest:
     exclusions: dict[str, tuple[tuple[str, str], ...]]  # paper id -> (theme, reason)
     sources: tuple[ParsedSource, ...]
     diagnostics: tuple[Diagnostic, ...]
-    # paper id -> the most similar other papers, best first (none in a Digest made by hand)
-    related: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # paper id -> the most similar other papers, best first (none in a Digest made by
+    # hand); from the pipeline, collected from the worker when first read
+    related: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def papers_in(self, slug: str) -> list[Paper]:
         return list(self._by_theme.get(slug, ()))
@@ -92,22 +94,40 @@ def build_digest(content_dir: Path) -> Digest:
     themes = load_themes(content_dir / "themes.yml")
     pins = load_curation(content_dir / "curation.yml", {t.slug for t in themes})
     pages = source_paths(content_dir / "sources")
-    # related papers are worked out while the pages are read and the themes scored
-    with RelatedJob.for_listing_pages(pages) as related:
+    # the worker starts now: it imports scikit-learn while the pages are read
+    worker = Worker.for_listing_pages(pages, themes)
+    try:
         parsed, diagnostics = read_all(pages)
         merged = merge_entries(e for source in parsed for e in source.entries)
-        related.send(merged)
-        by_rules = assign_all(themes, merged)
-        curated, exclusions, warnings = apply_curation(pins, by_rules)
-        order = {t.slug: i for i, t in enumerate(themes)}
-        assignments = {pid: tuple(sorted(items, key=lambda a: order[a.theme]))
-                       for pid, items in curated.items()}
-        return Digest(
-            papers=tuple(sorted(merged, key=lambda p: p.id)),
-            themes=themes,
-            assignments=assignments,
-            exclusions=exclusions,
-            sources=tuple(parsed),
-            diagnostics=tuple(diagnostics + warnings),
-            related=related.result(),
-        )
+        elsewhere = worker.share(unscored(themes, merged))
+        worker.send(merged, score=elsewhere)
+        by_rules = _themes_of(themes, merged, elsewhere, worker)
+        related = worker.related_later()
+    except BaseException:
+        worker.close()
+        raise
+    curated, exclusions, warnings = apply_curation(pins, by_rules)
+    order = {t.slug: i for i, t in enumerate(themes)}
+    assignments = {pid: tuple(sorted(items, key=lambda a: order[a.theme]))
+                   for pid, items in curated.items()}
+    return Digest(
+        papers=tuple(sorted(merged, key=lambda p: p.id)),
+        themes=themes,
+        assignments=assignments,
+        exclusions=exclusions,
+        sources=tuple(parsed),
+        diagnostics=tuple(diagnostics + warnings),
+        related=related,
+    )
+
+
+def _themes_of(themes, merged, elsewhere, worker: Worker) -> dict:
+    """Every paper's themes: the worker's share from the worker, the rest scored here
+    meanwhile; in the order of `merged`."""
+    if not elsewhere:
+        return assign_all(themes, merged)
+    sent = {p.id for p in elsewhere}
+    here = assign_all(themes, [p for p in merged if p.id not in sent])
+    there = worker.assignments()
+    remember(themes, elsewhere, there)
+    return {p.id: here[p.id] if p.id in here else there[p.id] for p in merged}

@@ -11,10 +11,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 
-from .data import iter_papers_json
+from .data import SharedRecords, iter_papers_json
 from .exports import iter_bibtex, iter_csv
 from .feeds import absolute_url, atom_feed
-from .misses import possible_misses
 from .pages import HtmlPage, PageRenderer
 from .pipeline import Digest
 from .report import report_json, report_page
@@ -47,20 +46,20 @@ class SitePlan:
         return {path: self.text(path) for path in self.paths()}
 
 
-def exports(prefix: str, papers, digest: Digest, site_url: str
+def exports(prefix: str, papers, digest: Digest, site_url: str, records: SharedRecords
             ) -> dict[str, Callable[[], Iterable[str]]]:
     """papers.json / .csv / .bib for a set of papers, under `prefix` ("" or "themes/x/")."""
     return {
-        f"{prefix}papers.json": partial(iter_papers_json, papers, digest),
-        f"{prefix}papers.csv": partial(iter_csv, papers, digest),
-        f"{prefix}papers.bib": partial(iter_bibtex, papers, digest, site_url),
+        f"{prefix}papers.json": partial(iter_papers_json, papers, digest, records),
+        f"{prefix}papers.csv": partial(iter_csv, papers, digest, records),
+        f"{prefix}papers.bib": partial(iter_bibtex, papers, digest, site_url, records),
     }
 
 
 def plan_site(digest: Digest, site_url: str = DEFAULT_SITE_URL) -> SitePlan:
     """site_url is the absolute address the site is published at (feeds and BibTeX
     notes carry it)."""
-    renderer = PageRenderer(digest, digest.related, possible_misses(digest, digest.related))
+    renderer = PageRenderer(digest)
     html_pages = {"papers/index.md": renderer.all_papers_page()}
     files: dict[str, Callable[[], str]] = {
         "index.md": renderer.home_page,
@@ -71,7 +70,8 @@ def plan_site(digest: Digest, site_url: str = DEFAULT_SITE_URL) -> SitePlan:
                             feed_url=absolute_url(site_url, "feed.xml"), site_url=site_url,
                             digest=digest),
     }
-    downloads = exports("", digest.papers, digest, site_url)
+    records = SharedRecords(digest)
+    downloads = exports("", digest.papers, digest, site_url, records)
     for theme in digest.themes:
         prefix = f"themes/{theme.slug}/"
         papers = digest.papers_in(theme.slug)
@@ -80,7 +80,7 @@ def plan_site(digest: Digest, site_url: str = DEFAULT_SITE_URL) -> SitePlan:
             atom_feed, papers, title=f"Paper Digest: {theme.title}", subtitle=theme.description,
             feed_url=absolute_url(site_url, f"{prefix}feed.xml"), site_url=site_url,
             page_url=absolute_url(site_url, prefix), digest=digest)
-        downloads.update(exports(prefix, papers, digest, site_url))
+        downloads.update(exports(prefix, papers, digest, site_url, records))
     for paper in digest.papers:
         html_pages[f"papers/{paper.id}.md"] = renderer.paper_page(paper)
     for path, page in html_pages.items():

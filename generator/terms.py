@@ -177,6 +177,10 @@ class Terms:
         """Raises TermError naming the first bad term (as `index: message`)."""
         return _compiled(tuple(written), case_sensitive)
 
+    def __getstate__(self) -> dict:
+        """Pickled (to the worker process) without what it worked out for itself."""
+        return {name: self.__dict__[name] for name in ("written", "case_sensitive", "alternatives")}
+
     @cached_property
     def _own_index(self) -> "TermIndex":
         return TermIndex((self,))

@@ -290,6 +290,19 @@ def assign_all(themes: tuple[Theme, ...], papers) -> dict[str, tuple[Assignment,
     return out
 
 
+def unscored(themes: tuple[Theme, ...], papers) -> list[Paper]:
+    """The papers whose themes `assign_all` has not remembered."""
+    remembered = _assigned_before(themes)
+    return [p for p in papers if (p.title, p.abstract) not in remembered]
+
+
+def remember(themes: tuple[Theme, ...], papers, assigned: dict[str, tuple[Assignment, ...]]) -> None:
+    """Themes of papers scored elsewhere (the worker process), for `assign_all`."""
+    remembered = _assigned_before(themes)
+    for paper in papers:
+        remembered[(paper.title, paper.abstract)] = assigned[paper.id]
+
+
 def assign_themes(themes: tuple[Theme, ...], paper: Paper, index: TermIndex | None = None
                   ) -> tuple[Assignment, ...]:
     scanned = scan_paper(themes, paper, index)

@@ -1,3 +1,4 @@
+import pickle
 import random
 from dataclasses import replace
 from pathlib import Path
@@ -6,11 +7,12 @@ import numpy as np
 import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from generator import related, related_job
+from generator import related, worker
 from generator.model import Paper
 from generator.pipeline import build_digest
 from generator.related import related_papers
-from generator.related_job import RelatedJob
+from generator.themes import assign_all, load_themes
+from generator.worker import Worker
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -159,10 +161,10 @@ def test_seed_neighbours_are_the_best_tfidf_cosines(seed_papers):
 
 
 def related_elsewhere(papers):
-    with RelatedJob(separate_process=True) as job:
+    with Worker(separate_process=True) as job:
         assert job.in_separate_process
         job.send(papers)
-        return job.result()
+        return job.related()
 
 
 def test_related_worked_out_in_a_second_process_equals_in_process(seed_papers):
@@ -172,31 +174,79 @@ def test_related_worked_out_in_a_second_process_equals_in_process(seed_papers):
     assert elsewhere == build_digest(ROOT / "content").related
 
 
+def test_themes_scored_in_the_worker_equal_themes_scored_here(seed_papers):
+    """The worker scores its share of the papers with the same themes.yml: the same
+    themes, scores and evidence as scoring them in the build's own process."""
+    themes = load_themes(ROOT / "content" / "themes.yml")
+    with Worker(separate_process=True, themes=themes) as job:
+        share = job.share(seed_papers)
+        assert 0 < len(share) < len(seed_papers)
+        job.send(seed_papers, score=share)
+        scored = job.assignments()
+        assert job.related() == related_papers(seed_papers, k=5)
+    assert set(scored) == {p.id for p in share}
+    here = assign_all(themes, share)
+    assert scored == here
+    assert any(scored.values())
+
+
+def test_a_digest_built_with_the_worker_equals_one_built_without(monkeypatch):
+    """From the worker's size on, the build hands the worker related papers and a
+    share of the themes; the digest is the same as one built in a single process."""
+    alone = build_digest(ROOT / "content")
+    monkeypatch.setattr(worker, "SEPARATE_PROCESS_FROM", 1)
+    import generator.themes as themes_module
+    themes_module._assigned_before.cache_clear()  # nothing remembered: the worker scores its share
+    shared = build_digest(ROOT / "content")
+    assert shared.papers == alone.papers
+    assert shared.assignments == alone.assignments
+    assert dict(shared.related) == dict(alone.related)
+
+
 def test_listing_pages_of_the_worker_size_get_the_worker(monkeypatch):
     pages = sorted((ROOT / "content" / "sources").glob("*.txt"))
     size = sum(p.stat().st_size for p in pages)
-    monkeypatch.setattr(related_job, "SEPARATE_PROCESS_FROM", size)
-    with RelatedJob.for_listing_pages(pages) as job:
+    monkeypatch.setattr(worker, "SEPARATE_PROCESS_FROM", size)
+    with Worker.for_listing_pages(pages) as job:
         assert job.in_separate_process
         job.send(FIXTURE)
-        assert job.result() == related_papers(FIXTURE, k=5)
-    with RelatedJob.for_listing_pages(pages[1:]) as job:
+        assert job.related() == related_papers(FIXTURE, k=5)
+    with Worker.for_listing_pages(pages[1:]) as job:
         assert not job.in_separate_process
+        assert job.share(FIXTURE) == []
         job.send(FIXTURE)
-        assert job.result() == related_papers(FIXTURE, k=5)
-    monkeypatch.setattr(related_job, "SEPARATE_PROCESS_FROM", 1)
-    worked_elsewhere = build_digest(ROOT / "content").related
-    assert worked_elsewhere == related_papers(build_digest(ROOT / "content").papers, k=5)
+        assert job.related() == related_papers(FIXTURE, k=5)
 
 
 def test_a_worker_left_uncollected_is_ended():
     """If the build fails while the worker runs, leaving the job ends the process."""
     with pytest.raises(KeyError):
-        with RelatedJob(separate_process=True) as job:
+        with Worker(separate_process=True) as job:
             job.send(FIXTURE)
             child = job._child
             raise KeyError("the theme scoring failed")
     assert child.returncode is not None
+
+
+def test_related_papers_nobody_read_end_their_worker():
+    """The digest's related papers are collected when first read; a digest dropped
+    before that ends its worker rather than leaving it running."""
+    job = Worker(separate_process=True)
+    job.send(FIXTURE)
+    child = job._child
+    later = job.related_later()
+    del job, later
+    import gc
+    gc.collect()
+    assert child.wait(timeout=10) is not None
+
+
+def test_related_papers_read_later_are_the_same():
+    job = Worker(separate_process=True)
+    job.send(FIXTURE)
+    later = job.related_later()
+    assert later["mamba-1"] == related_papers(FIXTURE, k=5)["mamba-1"]
+    assert dict(later) == related_papers(FIXTURE, k=5)
 
 
 def test_any_text_reaches_the_worker_intact():
@@ -209,10 +259,18 @@ def test_any_text_reaches_the_worker_intact():
 
 def test_a_failure_sending_to_the_worker_is_raised_not_a_hang():
     """Whatever stops the texts going out, the worker's input is closed and the
-    caller gets the error from result()."""
-    unsendable = [replace(FIXTURE[0], title=object())]  # not JSON
-    with RelatedJob(separate_process=True) as job:
+    caller gets the error."""
+    unsendable = [replace(FIXTURE[0], title=lambda: None)]  # cannot be pickled
+    with Worker(separate_process=True) as job:
         job.send(unsendable)
         with pytest.raises(RuntimeError, match="talking to the worker") as raised:
-            job.result()
-    assert isinstance(raised.value.__cause__, TypeError)
+            job.related()
+    assert isinstance(raised.value.__cause__, (pickle.PicklingError, AttributeError, TypeError))
+
+
+def test_a_worker_that_dies_is_reported_not_a_hang():
+    with Worker(separate_process=True) as job:
+        job._child.kill()
+        job.send(FIXTURE, score=FIXTURE[:1])
+        with pytest.raises(RuntimeError, match="worker process failed"):
+            job.assignments()
