@@ -146,7 +146,7 @@ def related_papers(papers: Sequence[Paper], k: int = 5) -> dict[str, tuple[str, 
 def related_in_id_order(rows: Iterable[tuple[str, str, str]], k: int = 5
                         ) -> dict[str, tuple[str, ...]]:
     """`related_papers` of (id, title, abstract) rows sorted by id, read once, one at a
-    time: the worker process (related_job) reads them off a pipe and never holds
+    time: the worker process (worker.py) reads them off a pipe and never holds
     every text at once."""
     ids: list[str] = []
 
