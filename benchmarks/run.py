@@ -106,7 +106,7 @@ def smoke_check(workdir: Path) -> str | None:
     project = workdir / "smoke"
     try:
         corpus_mod.make_project(project, 60, repo=SOURCE["root"])
-        measure_generator(project)
+        measure_generator(project, repeat=1)
         mkdocs_build(project)
     except (SystemExit, Exception) as exc:
         return str(exc).strip()[-600:]
@@ -227,7 +227,7 @@ def measure_generator(project: Path, profile: Path | None = None, repeat: int = 
 
 
 def _generator_run(project: Path, *flags) -> dict:
-    out = project / "generator.json"
+    out = project / ("generator-profile.json" if "--_profile" in flags else "generator.json")
     cmd = [sys.executable, str(Path(__file__).resolve()), "--_generator", str(project),
            "--_out", str(out), *map(str, flags)]
     usage = run_measured(cmd, project, project / "generator.log")

@@ -5,8 +5,7 @@ Fields are only ever added, never renamed or removed (see README, "Data contract
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from functools import partial
+from collections.abc import Iterator
 
 from .model import Paper
 from .pipeline import Digest
@@ -40,35 +39,11 @@ def dump_json(value) -> str:
     return json.dumps(value, ensure_ascii=False, indent=1) + "\n"
 
 
-class SharedRecords:
-    """Each paper's record in each download format, made once per site: the theme
-    downloads list papers the all-papers downloads list too. A record is kept only
-    until the last download that lists it has taken it, so at most the records of
-    themed papers are held, and only between the all-papers and the theme downloads."""
-
-    def __init__(self, digest: Digest):
-        self._uses = {pid: 1 + len(items) for pid, items in digest.assignments.items()}
-        self._kept: dict[tuple[str, str], list] = {}
-
-    def text(self, kind: str, paper: Paper, make: Callable[[Paper], str]) -> str:
-        key = (kind, paper.id)
-        kept = self._kept.get(key)
-        if kept is None:
-            text = make(paper)
-            if self._uses.get(paper.id, 1) > 1:
-                self._kept[key] = [text, self._uses[paper.id] - 1]
-            return text
-        kept[1] -= 1
-        if kept[1] <= 0:
-            del self._kept[key]
-        return kept[0]
-
-
 def record_text(paper: Paper, digest: Digest) -> str:
     return _record_text(paper_record(paper, digest))
 
 
-def iter_papers_json(papers, digest: Digest, records: SharedRecords | None = None) -> Iterator[str]:
+def iter_papers_json(papers, digest: Digest) -> Iterator[str]:
     """papers.json a record at a time: the text of `dump_json({"papers": [...]})`,
     without holding every record of a large digest (and its encoding) at once."""
     ordered = sorted(papers, key=lambda p: p.id)
@@ -77,10 +52,8 @@ def iter_papers_json(papers, digest: Digest, records: SharedRecords | None = Non
         return
     yield '{\n "papers": [\n'
     last = len(ordered) - 1
-    make = partial(record_text, digest=digest)
     for i, paper in enumerate(ordered):
-        text = records.text("json", paper, make) if records else make(paper)
-        yield text + (",\n" if i < last else "\n")
+        yield record_text(paper, digest) + (",\n" if i < last else "\n")
     yield " ]\n}\n"
 
 

@@ -13,7 +13,7 @@ import io
 import re
 from collections.abc import Iterable, Iterator
 
-from .data import FIELDS, SharedRecords, paper_record, papers_json
+from .data import FIELDS, paper_record, papers_json
 from .feeds import site_base
 from .model import MONTHS, Paper
 from .parse import normalize_space
@@ -78,8 +78,7 @@ def to_csv(papers: Iterable[Paper], digest: Digest) -> str:
     return "".join(iter_csv(papers, digest))
 
 
-def iter_csv(papers: Iterable[Paper], digest: Digest, records: SharedRecords | None = None
-             ) -> Iterator[str]:
+def iter_csv(papers: Iterable[Paper], digest: Digest) -> Iterator[str]:
     """`to_csv` a row at a time."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -89,11 +88,9 @@ def iter_csv(papers: Iterable[Paper], digest: Digest, records: SharedRecords | N
         out.truncate()
         writer.writerow(values)
         return out.getvalue()
-    def make(paper: Paper) -> str:
-        return row([_csv_cell(v) for v in paper_record(paper, digest).values()])
     yield row(field_names())
     for paper in _by_id(papers):
-        yield records.text("csv", paper, make) if records else make(paper)
+        yield row([_csv_cell(v) for v in paper_record(paper, digest).values()])
 
 
 def bibtex_escape(text: str) -> str:
@@ -146,12 +143,8 @@ def to_bibtex(papers: Iterable[Paper], digest: Digest, site_url: str) -> str:
     return "".join(iter_bibtex(papers, digest, site_url))
 
 
-def iter_bibtex(papers: Iterable[Paper], digest: Digest, site_url: str,
-                records: SharedRecords | None = None) -> Iterator[str]:
+def iter_bibtex(papers: Iterable[Paper], digest: Digest, site_url: str) -> Iterator[str]:
     """`to_bibtex` an entry at a time."""
     base = site_base(site_url)
-
-    def make(paper: Paper) -> str:
-        return _entry(paper, digest, base)
     for i, paper in enumerate(_by_id(papers)):
-        yield ("\n" if i else "") + (records.text("bib", paper, make) if records else make(paper))
+        yield ("\n" if i else "") + _entry(paper, digest, base)

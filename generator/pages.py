@@ -13,8 +13,8 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import NamedTuple
 from functools import cached_property, lru_cache, partial
+from typing import NamedTuple
 from urllib.parse import quote_plus
 
 import frontmatter
@@ -166,8 +166,8 @@ class PageRenderer:
 
     @cached_property
     def misses(self) -> dict:
-        """Theme slug -> its possible misses; they need the related papers, which a
-        large digest's worker may still be working out when the site is planned."""
+        """Theme slug -> its possible misses, worked out when the first theme page is
+        rendered."""
         return possible_misses(self.digest, self.digest.related)
 
     def _template(self, name: str) -> jinja2.Template:

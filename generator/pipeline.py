@@ -7,7 +7,6 @@ separate step (`site.plan_site`) so the same Digest feeds MkDocs and the CLI.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -29,9 +28,8 @@ class Digest:
     exclusions: dict[str, tuple[tuple[str, str], ...]]  # paper id -> (theme, reason)
     sources: tuple[ParsedSource, ...]
     diagnostics: tuple[Diagnostic, ...]
-    # paper id -> the most similar other papers, best first (none in a Digest made by
-    # hand); from the pipeline, collected from the worker when first read
-    related: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # paper id -> the most similar other papers, best first (none in a Digest made by hand)
+    related: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def papers_in(self, slug: str) -> list[Paper]:
         return list(self._by_theme.get(slug, ()))
@@ -95,17 +93,13 @@ def build_digest(content_dir: Path) -> Digest:
     pins = load_curation(content_dir / "curation.yml", {t.slug for t in themes})
     pages = source_paths(content_dir / "sources")
     # the worker starts now: it imports scikit-learn while the pages are read
-    worker = Worker.for_listing_pages(pages, themes)
-    try:
+    with Worker.for_listing_pages(pages, themes) as worker:
         parsed, diagnostics = read_all(pages)
         merged = merge_entries(e for source in parsed for e in source.entries)
         elsewhere = worker.share(unscored(themes, merged))
         worker.send(merged, score=elsewhere)
         by_rules = _themes_of(themes, merged, elsewhere, worker)
-        related = worker.related_later()
-    except BaseException:
-        worker.close()
-        raise
+        related = worker.related()
     curated, exclusions, warnings = apply_curation(pins, by_rules)
     order = {t.slug: i for i, t in enumerate(themes)}
     assignments = {pid: tuple(sorted(items, key=lambda a: order[a.theme]))

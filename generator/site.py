@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 
-from .data import SharedRecords, iter_papers_json
+from .data import iter_papers_json
 from .exports import iter_bibtex, iter_csv
 from .feeds import absolute_url, atom_feed
 from .pages import HtmlPage, PageRenderer
@@ -46,13 +46,13 @@ class SitePlan:
         return {path: self.text(path) for path in self.paths()}
 
 
-def exports(prefix: str, papers, digest: Digest, site_url: str, records: SharedRecords
+def exports(prefix: str, papers, digest: Digest, site_url: str
             ) -> dict[str, Callable[[], Iterable[str]]]:
     """papers.json / .csv / .bib for a set of papers, under `prefix` ("" or "themes/x/")."""
     return {
-        f"{prefix}papers.json": partial(iter_papers_json, papers, digest, records),
-        f"{prefix}papers.csv": partial(iter_csv, papers, digest, records),
-        f"{prefix}papers.bib": partial(iter_bibtex, papers, digest, site_url, records),
+        f"{prefix}papers.json": partial(iter_papers_json, papers, digest),
+        f"{prefix}papers.csv": partial(iter_csv, papers, digest),
+        f"{prefix}papers.bib": partial(iter_bibtex, papers, digest, site_url),
     }
 
 
@@ -70,8 +70,7 @@ def plan_site(digest: Digest, site_url: str = DEFAULT_SITE_URL) -> SitePlan:
                             feed_url=absolute_url(site_url, "feed.xml"), site_url=site_url,
                             digest=digest),
     }
-    records = SharedRecords(digest)
-    downloads = exports("", digest.papers, digest, site_url, records)
+    downloads = exports("", digest.papers, digest, site_url)
     for theme in digest.themes:
         prefix = f"themes/{theme.slug}/"
         papers = digest.papers_in(theme.slug)
@@ -80,7 +79,7 @@ def plan_site(digest: Digest, site_url: str = DEFAULT_SITE_URL) -> SitePlan:
             atom_feed, papers, title=f"Paper Digest: {theme.title}", subtitle=theme.description,
             feed_url=absolute_url(site_url, f"{prefix}feed.xml"), site_url=site_url,
             page_url=absolute_url(site_url, prefix), digest=digest)
-        downloads.update(exports(prefix, papers, digest, site_url, records))
+        downloads.update(exports(prefix, papers, digest, site_url))
     for paper in digest.papers:
         html_pages[f"papers/{paper.id}.md"] = renderer.paper_page(paper)
     for path, page in html_pages.items():

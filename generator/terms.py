@@ -62,7 +62,9 @@ class Tokens:
         else:
             self.joined = f" {' '.join(_WORD.findall(text))} "
         self.lowered = self.joined.lower()
-        self.word_starts: dict[int, int] = {}  # word -> its start in joined, for matched words
+        # word -> where it starts in joined (or lowered: the same for ASCII text), for the
+        # words a match starts at; filled by TermIndex.scan
+        self.word_starts: dict[int, int] = {}
 
     @property
     def has_words(self) -> bool:
@@ -191,7 +193,7 @@ class Terms:
         return self._own_index.scan(text).find(self)
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=4096)  # term lists; themes.yml holds a few dozen
 def _compiled(written: tuple[str, ...], case_sensitive: bool) -> Terms:
     alternatives: list[Alternative] = []
     for i, term in enumerate(written):

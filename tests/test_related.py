@@ -200,7 +200,7 @@ def test_a_digest_built_with_the_worker_equals_one_built_without(monkeypatch):
     shared = build_digest(ROOT / "content")
     assert shared.papers == alone.papers
     assert shared.assignments == alone.assignments
-    assert dict(shared.related) == dict(alone.related)
+    assert shared.related == alone.related
 
 
 def test_listing_pages_of_the_worker_size_get_the_worker(monkeypatch):
@@ -228,25 +228,15 @@ def test_a_worker_left_uncollected_is_ended():
     assert child.returncode is not None
 
 
-def test_related_papers_nobody_read_end_their_worker():
-    """The digest's related papers are collected when first read; a digest dropped
-    before that ends its worker rather than leaving it running."""
+def test_a_worker_ended_before_it_answered_says_so():
+    """A worker left (the build failed meanwhile) never hands out empty answers later."""
     job = Worker(separate_process=True)
     job.send(FIXTURE)
-    child = job._child
-    later = job.related_later()
-    del job, later
-    import gc
-    gc.collect()
-    assert child.wait(timeout=10) is not None
-
-
-def test_related_papers_read_later_are_the_same():
-    job = Worker(separate_process=True)
-    job.send(FIXTURE)
-    later = job.related_later()
-    assert later["mamba-1"] == related_papers(FIXTURE, k=5)["mamba-1"]
-    assert dict(later) == related_papers(FIXTURE, k=5)
+    job.close()
+    with pytest.raises(RuntimeError, match="ended before it answered"):
+        job.related()
+    with pytest.raises(RuntimeError, match="ended before it answered"):
+        job.assignments()
 
 
 def test_any_text_reaches_the_worker_intact():
@@ -274,3 +264,20 @@ def test_a_worker_that_dies_is_reported_not_a_hang():
         job.send(FIXTURE, score=FIXTURE[:1])
         with pytest.raises(RuntimeError, match="worker process failed"):
             job.assignments()
+        with pytest.raises(RuntimeError, match="worker process failed"):
+            job.related()
+
+
+def test_a_worker_whose_answer_is_garbled_is_ended_and_reported(monkeypatch):
+    """Anything else on the worker's output (a stray print) is an error, raised, not a
+    wait for a worker blocked on a pipe nobody reads."""
+    def garbled(stream):
+        raise pickle.UnpicklingError("invalid load key, 'x'")
+    monkeypatch.setattr(worker.pickle, "load", garbled)  # the parent's reads only
+    with Worker(separate_process=True) as job:
+        child = job._child
+        job.send(FIXTURE)
+        with pytest.raises(RuntimeError, match="talking to the worker") as raised:
+            job.related()
+    assert isinstance(raised.value.__cause__, pickle.UnpicklingError)
+    assert child.returncode is not None

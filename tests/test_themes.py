@@ -104,6 +104,13 @@ def test_distinct_count_ignores_repeated_mentions(tmp_path):
     assert score_theme(theme, paper("x", "memory and cost"))[0] == 2
 
 
+def test_distinct_count_ignores_how_the_words_are_separated(tmp_path):
+    rule = ("      - name: r\n        terms: [low-cost, memory]\n        abstract: 1\n"
+            "        abstract_cap: 3\n        count: distinct\n")
+    theme = write_theme(tmp_path, rule, threshold=2)
+    assert score_theme(theme, paper("x", "Low-cost, low cost and low/cost memory."))[0] == 2
+
+
 # weighting --------------------------------------------------------------------------
 
 def test_title_weighs_more_than_one_abstract_mention(themes):
