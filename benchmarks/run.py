@@ -67,7 +67,7 @@ GOALS = {
 }
 STAGES = {  # generator module -> stage name in the breakdown
     "sources": "read", "parse": "parse", "merge": "merge", "ids": "merge",
-    "themes": "themes", "curation": "curation", "config": "config", "related": "related",
+    "themes": "themes", "curation": "curation", "config": "config",
     "data": "json", "pages": "render", "site": "render", "pipeline": "pipeline",
     "terms": "themes", "worker": "worker", "exports": "exports", "feeds": "feeds", "trends": "trends",
     "misses": "misses", "report": "report",
@@ -837,7 +837,7 @@ def report(results: list[dict], meta: dict) -> str:
         "`mkdocs build` as a subprocess; its CPU time includes its child processes', and its "
         "peak memory is the larger of its own peak RSS (os.wait4) and the peak, sampled every "
         "20 ms, of the RSS summed over it and its descendants (a large digest's related papers "
-        "are worked out in a second process beside the theme scoring; pages shared between "
+        "and a share of its themes are worked out in a second process; pages shared between "
         f"processes count twice, so it errs high): {tree_text(results)}. "
         f"The project and the floor are each built {meta['repeat']} times, alternately; the "
         "fastest wall and CPU times count and the largest peak memory (all wall times: "

@@ -39,10 +39,6 @@ def dump_json(value) -> str:
     return json.dumps(value, ensure_ascii=False, indent=1) + "\n"
 
 
-def record_text(paper: Paper, digest: Digest) -> str:
-    return _record_text(paper_record(paper, digest))
-
-
 def iter_papers_json(papers, digest: Digest) -> Iterator[str]:
     """papers.json a record at a time: the text of `dump_json({"papers": [...]})`,
     without holding every record of a large digest (and its encoding) at once."""
@@ -53,7 +49,7 @@ def iter_papers_json(papers, digest: Digest) -> Iterator[str]:
     yield '{\n "papers": [\n'
     last = len(ordered) - 1
     for i, paper in enumerate(ordered):
-        yield record_text(paper, digest) + (",\n" if i < last else "\n")
+        yield _record_text(paper_record(paper, digest)) + (",\n" if i < last else "\n")
     yield " ]\n}\n"
 
 

@@ -50,6 +50,11 @@ Related = dict[str, tuple[str, ...]]
 Assignments = dict[str, tuple[Assignment, ...]]
 
 
+class WorkerError(RuntimeError):
+    """The worker process did not answer: it failed, was ended, or its answer could
+    not be read."""
+
+
 class Text(NamedTuple):
     """What the worker is sent of a paper: all that related papers and themes read."""
 
@@ -108,6 +113,8 @@ class Worker:
 
     def send(self, papers: Sequence[Paper], score: Sequence[Paper] = ()) -> None:
         marked = {p.id for p in score}
+        if marked and not self.themes:
+            raise ValueError("worker: papers to score, but no themes to score them with")
         texts = sorted(Text(p.id, p.title, p.abstract, p.id in marked) for p in papers)
         if not self.in_separate_process:
             self._texts = texts
@@ -138,31 +145,46 @@ class Worker:
 
     def _check_sent(self) -> None:
         if self._feeder is None and "error" not in self._outcome:
-            raise RuntimeError("worker: answers asked for before the papers were sent")
+            raise WorkerError("worker: answers asked for before the papers were sent")
 
     def _end(self) -> None:
-        """Wait for the exchange to end and reap the child; a child that did not answer
-        everything is ended first (it may be waiting to write what nobody reads)."""
+        """Wait for the exchange to end and reap the child. A child that did not answer
+        everything is given a moment to end by itself (its exit status tells why), then
+        ended (it may be waiting to write what nobody reads)."""
         if self._child is None:
             return
         if self._feeder is not None:
             self._feeder.join()
         answered = "related" in self._outcome and "assignments" in self._outcome
-        if not answered and self._child.poll() is None:
-            self._child.kill()
-        status = self._child.wait()
+        if answered:
+            status = self._child.wait()
+        else:
+            try:
+                status = self._child.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self._child.kill()
+                status = self._child.wait()
         self._child.stdout.close()
         self._child = None
-        if not answered and "error" not in self._outcome:
-            self._outcome["error"] = RuntimeError(
-                f"worker: the worker process failed (exit status {status}; its error is above)")
+        if not answered:
+            cause = self._outcome.get("error")
+            if status == 0 and cause is not None:
+                message = "worker: talking to the worker process failed"
+            elif status < 0:
+                message = f"worker: the worker process was ended by signal {-status}"
+            else:
+                message = (f"worker: the worker process failed (exit status {status}; "
+                           "its error is above)")
+            error = WorkerError(message)
+            error.__cause__ = cause
+            self._outcome["error"] = error
 
     def _answer(self, name: str):
         error = self._outcome.get("error")
-        if isinstance(error, RuntimeError) and str(error).startswith("worker:"):
-            raise RuntimeError(str(error))
+        if isinstance(error, WorkerError):
+            raise error
         if error is not None:
-            raise RuntimeError("worker: talking to the worker process failed") from error
+            raise WorkerError("worker: talking to the worker process failed") from error
         return self._outcome[name]
 
     def close(self) -> None:
@@ -171,7 +193,7 @@ class Worker:
             return
         self._child.kill()
         self._child.wait()
-        if self._feeder is not None and self._feeder is not threading.current_thread():
+        if self._feeder is not None:
             self._feeder.join()  # its write or read fails at once: the other end is gone
         for stream in (self._child.stdin, self._child.stdout):
             try:
@@ -179,7 +201,7 @@ class Worker:
             except OSError:
                 pass  # unwritten input: the pipe is broken, which is the point
         self._child = None
-        self._outcome.setdefault("error", RuntimeError("worker: ended before it answered"))
+        self._outcome.setdefault("error", WorkerError("worker: ended before it answered"))
 
     def __enter__(self) -> Worker:
         return self
@@ -219,7 +241,11 @@ def child_main() -> None:
     from .related import related_in_id_order
     from .themes import assign_themes, term_index
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
-    themes = pickle.load(stdin)
+    sys.stdout = sys.stderr  # a stray print must not land among the answers
+    try:
+        themes = pickle.load(stdin)
+    except EOFError:
+        return  # the caller never sent the papers (it failed, or changed its mind)
     to_score: list[Text] = []
 
     def texts() -> Iterator[tuple[str, str, str]]:

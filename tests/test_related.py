@@ -11,8 +11,8 @@ from generator import related, worker
 from generator.model import Paper
 from generator.pipeline import build_digest
 from generator.related import related_papers
-from generator.themes import assign_all, load_themes
-from generator.worker import Worker
+from generator.themes import assign_all, load_themes, unscored
+from generator.worker import Worker, WorkerError
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -198,6 +198,7 @@ def test_a_digest_built_with_the_worker_equals_one_built_without(monkeypatch):
     import generator.themes as themes_module
     themes_module._assigned_before.cache_clear()  # nothing remembered: the worker scores its share
     shared = build_digest(ROOT / "content")
+    assert not unscored(load_themes(ROOT / "content" / "themes.yml"), shared.papers)  # remembered
     assert shared.papers == alone.papers
     assert shared.assignments == alone.assignments
     assert shared.related == alone.related
@@ -259,12 +260,13 @@ def test_a_failure_sending_to_the_worker_is_raised_not_a_hang():
 
 
 def test_a_worker_that_dies_is_reported_not_a_hang():
-    with Worker(separate_process=True) as job:
+    themes = load_themes(ROOT / "content" / "themes.yml")
+    with Worker(separate_process=True, themes=themes) as job:
         job._child.kill()
         job.send(FIXTURE, score=FIXTURE[:1])
-        with pytest.raises(RuntimeError, match="worker process failed"):
+        with pytest.raises(WorkerError, match="ended by signal 9"):
             job.assignments()
-        with pytest.raises(RuntimeError, match="worker process failed"):
+        with pytest.raises(WorkerError, match="ended by signal 9"):
             job.related()
 
 
