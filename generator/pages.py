@@ -166,8 +166,8 @@ class PageRenderer:
 
     @cached_property
     def misses(self) -> dict:
-        """Theme slug -> its possible misses, worked out when the first theme page is
-        rendered."""
+        """Theme slug -> its possible misses (unthemed papers whose related papers are
+        mostly in it)."""
         return possible_misses(self.digest, self.digest.related)
 
     def _template(self, name: str) -> jinja2.Template:
@@ -231,10 +231,8 @@ class PageRenderer:
         return self._template("paper_search.html.j2").render(paper=paper,
                                                               index_abstract=self.index_abstracts)
 
-    def listing_page(self, template: str, page_url: str, title: str, papers,
-                     late: Callable[[], dict] = dict, **values) -> HtmlPage:
-        """A theme page or the full list: its search view is the page without its items.
-        `late` gives values worked out only when the page is rendered."""
+    def listing_page(self, template: str, page_url: str, title: str, papers, **values) -> HtmlPage:
+        """A theme page or the full list: its search view is the page without its items."""
         ordered = newest_first(papers)
         years = year_counts(ordered)
 
@@ -242,7 +240,7 @@ class PageRenderer:
 
         def body(items_html: str) -> str:
             return self._render(template, page_url, papers=ordered, years=years,
-                                items_html=Markup(items_html), **values, **late())
+                                items_html=Markup(items_html), **values)
         meta = {"title": title, "body": "html"}
         if values.get("theme_slug"):
             meta.update(feed=f"themes/{values['theme_slug']}/feed.xml",
@@ -259,11 +257,10 @@ class PageRenderer:
 
     def theme_page(self, theme) -> HtmlPage:
         papers = self.digest.papers_in(theme.slug)
-        def misses() -> dict:
-            return {"misses": [(self.by_id[m.paper], [self.by_id[n] for n in m.neighbours])
-                               for m in self.misses.get(theme.slug, ())]}
+        misses = [(self.by_id[m.paper], [self.by_id[n] for n in m.neighbours])
+                  for m in self.misses.get(theme.slug, ())]
         return self.listing_page("theme.md.j2", f"themes/{theme.slug}/", theme.title, papers,
-                                 late=misses, theme=theme, theme_slug=theme.slug)
+                                 theme=theme, theme_slug=theme.slug, misses=misses)
 
     def trends_page(self) -> str:
         trends = trend_counts(self.digest)
