@@ -54,8 +54,13 @@ def environment() -> jinja2.Environment:
 def relative_url(from_page: str, to: str) -> str:
     """A link from one directory-style URL ("papers/x/") to a site path ("themes/y/"),
     as the browser resolves it; raw HTML links are not rewritten by MkDocs."""
-    depth = from_page.count("/")
-    return ("../" * depth + to) or "./"
+    return (to_site_root(from_page) + to) or "./"
+
+
+def to_site_root(from_page: str) -> str:
+    """The prefix that leads from a directory-style URL back to the site's root
+    ("" from the root itself)."""
+    return "../" * from_page.count("/")
 
 
 def snippet(text: str, limit: int = SNIPPET_CHARS) -> str:
@@ -162,7 +167,7 @@ class PageRenderer:
         self.theme_by_slug = {t.slug: t for t in digest.themes}
         self.env = environment()
         self._templates: dict[str, jinja2.Template] = {}
-        self._links_at_depth: dict[int, dict[str, ThemeLink]] = {}
+        self._links_at_depth: dict[str, dict[str, ThemeLink]] = {}
 
     @cached_property
     def misses(self) -> dict:
@@ -187,19 +192,17 @@ class PageRenderer:
 
     def _theme_links(self, page_url: str) -> dict[str, ThemeLink]:
         """Theme slug -> its link from pages at page_url's depth."""
-        depth = page_url.count("/")
-        found = self._links_at_depth.get(depth)
+        up = to_site_root(page_url)
+        found = self._links_at_depth.get(up)
         if found is None:
-            found = self._links_at_depth[depth] = {
-                t.slug: ThemeLink(relative_url(page_url, f"themes/{t.slug}/"), t.title)
-                for t in self.digest.themes}
+            found = self._links_at_depth[up] = {
+                t.slug: ThemeLink(f"{up}themes/{t.slug}/", t.title) for t in self.digest.themes}
         return found
 
     def list_items(self, papers: list[Paper], page_url: str, exclude_theme: str | None = None
                    ) -> list[ListItem]:
         links = self._theme_links(page_url)
-        up = relative_url(page_url, "")
-        up = "" if up == "./" else up
+        up = to_site_root(page_url)
         assignments = self.digest.assignments
         return [ListItem(p, up + p.url, p.date.isoformat() if p.date else "",
                          str(p.date.year) if p.date else "",
@@ -211,7 +214,7 @@ class PageRenderer:
                         partial(self._paper_body, paper), partial(self._paper_search_view, paper))
 
     def _paper_body(self, paper: Paper) -> str:
-        up = relative_url(paper.url, "")
+        up = to_site_root(paper.url)
         links = self._theme_links(paper.url)
         return self._template("paper.md.j2").render(
             paper=paper,
